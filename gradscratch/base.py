@@ -1,0 +1,227 @@
+"""Estimator conventions shared by every model: parameters, repr, fitted checks and scores.
+
+The conventions are scikit-learn's, reimplemented without depending on it: ``__init__`` stores
+keyword hyperparameters unchanged, ``fit`` validates and learns attributes ending in ``_`` and
+returns ``self``. Input validation lives in :mod:`gradscratch._validation`; this module
+re-exports it so that a model imports everything it needs from one place.
+"""
+
+import inspect
+import sys
+
+from gradscratch._validation import (
+    ConvergenceWarning,
+    DataConversionWarning,
+    check_array,
+    check_classification_targets,
+    check_random_state,
+    check_sample_weight,
+    validate_data,
+)
+
+__all__ = [
+    "BaseEstimator",
+    "ClassifierMixin",
+    "ClusterMixin",
+    "ConvergenceWarning",
+    "DataConversionWarning",
+    "NotFittedError",
+    "RegressorMixin",
+    "TransformerMixin",
+    "check_array",
+    "check_classification_targets",
+    "check_is_fitted",
+    "check_random_state",
+    "check_sample_weight",
+    "validate_data",
+]
+
+
+class NotFittedError(ValueError, AttributeError):
+    """Raised when a model is used before ``fit``."""
+
+
+_bridged_not_fitted = {}
+
+
+def _not_fitted_error(message):
+    """A :class:`NotFittedError` that is also scikit-learn's when scikit-learn is loaded.
+
+    scikit-learn's estimator checks expect their own class; subclassing it only when
+    ``sklearn.exceptions`` is already imported keeps scikit-learn out of the run-time imports.
+    """
+    sk = sys.modules.get("sklearn.exceptions")
+    if sk is None:
+        return NotFittedError(message)
+    base = sk.NotFittedError
+    if base not in _bridged_not_fitted:
+        _bridged_not_fitted[base] = type("NotFittedError", (NotFittedError, base), {})
+    return _bridged_not_fitted[base](message)
+
+
+def check_is_fitted(estimator, attributes=None):
+    """Raise :class:`NotFittedError` unless ``estimator`` has been fitted.
+
+    An estimator is fitted when it has an attribute ending in ``_`` set by ``fit`` (or the
+    given ``attributes``).
+    """
+    if attributes is None:
+        fitted = any(k.endswith("_") and not k.startswith("__") for k in vars(estimator))
+    else:
+        names = [attributes] if isinstance(attributes, str) else attributes
+        fitted = all(hasattr(estimator, name) for name in names)
+    if not fitted:
+        raise _not_fitted_error(
+            f"This {type(estimator).__name__} instance is not fitted yet. Call 'fit' with "
+            "appropriate arguments before using this estimator."
+        )
+
+
+class BaseEstimator:
+    """Hyperparameters as keyword arguments of ``__init__``, with ``get_params``/``set_params``."""
+
+    @classmethod
+    def _param_names(cls):
+        signature = inspect.signature(cls.__init__)
+        names = []
+        for p in signature.parameters.values():
+            if p.name == "self":
+                continue
+            if p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+                raise TypeError(f"{cls.__name__} must take explicit keyword hyperparameters.")
+            names.append(p.name)
+        return sorted(names)
+
+    def get_params(self, deep=True):
+        """Hyperparameters of this estimator, as a dict (nested ones as ``outer__inner``)."""
+        params = {}
+        for name in self._param_names():
+            value = getattr(self, name)
+            if deep and hasattr(value, "get_params") and not isinstance(value, type):
+                for key, inner in value.get_params().items():
+                    params[f"{name}__{key}"] = inner
+            params[name] = value
+        return params
+
+    def set_params(self, **params):
+        """Set hyperparameters (``outer__inner`` reaches a nested object); returns ``self``."""
+        valid = self.get_params(deep=True)
+        nested = {}
+        for key, value in params.items():
+            name, _, inner = key.partition("__")
+            if name not in valid:
+                raise ValueError(
+                    f"Invalid parameter {name!r} for estimator {type(self).__name__}. "
+                    f"Valid parameters are: {sorted(self._param_names())!r}."
+                )
+            if inner:
+                nested.setdefault(name, {})[inner] = value
+            else:
+                setattr(self, name, value)
+        for name, inner_params in nested.items():
+            getattr(self, name).set_params(**inner_params)
+        return self
+
+    def __repr__(self):
+        defaults = {
+            name: p.default
+            for name, p in inspect.signature(type(self).__init__).parameters.items()
+            if name != "self"
+        }
+        changed = []
+        for name in self._param_names():
+            value = getattr(self, name)
+            default = defaults[name]
+            same = value is default
+            if not same:
+                try:
+                    same = bool(type(value) is type(default) and value == default)
+                except (ValueError, TypeError):
+                    same = False
+            if not same:
+                changed.append(f"{name}={value!r}")
+        return f"{type(self).__name__}({', '.join(changed)})"
+
+    def __getstate__(self):
+        return dict(self.__dict__)
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+
+    def __sklearn_tags__(self):
+        # scikit-learn is a test-only dependency: its tag classes are imported here and
+        # nowhere else, when scikit-learn itself asks for them.
+        from sklearn.utils import InputTags, Tags, TargetTags
+
+        return Tags(
+            estimator_type=None,
+            target_tags=TargetTags(required=False),
+            transformer_tags=None,
+            regressor_tags=None,
+            classifier_tags=None,
+            input_tags=InputTags(),
+        )
+
+
+class RegressorMixin:
+    """``score`` is the coefficient of determination R^2."""
+
+    def score(self, X, y, sample_weight=None):
+        """R^2 of ``predict(X)`` against ``y`` (1 is perfect, 0 is the mean's score)."""
+        from gradscratch.metrics import r2_score
+
+        return r2_score(y, self.predict(X), sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import RegressorTags
+
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor"
+        tags.regressor_tags = RegressorTags()
+        tags.target_tags.required = True
+        return tags
+
+
+class ClassifierMixin:
+    """``score`` is the accuracy."""
+
+    def score(self, X, y, sample_weight=None):
+        """Fraction of samples whose predicted label equals ``y``."""
+        from gradscratch.metrics import accuracy_score
+
+        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import ClassifierTags
+
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "classifier"
+        tags.classifier_tags = ClassifierTags()
+        tags.target_tags.required = True
+        return tags
+
+
+class TransformerMixin:
+    """``fit_transform`` as ``fit`` then ``transform``."""
+
+    def fit_transform(self, X, y=None, **fit_params):
+        return self.fit(X, y, **fit_params).transform(X)
+
+    def __sklearn_tags__(self):
+        from sklearn.utils import TransformerTags
+
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags = TransformerTags()
+        return tags
+
+
+class ClusterMixin:
+    """``fit_predict`` returns the fitted ``labels_``."""
+
+    def fit_predict(self, X, y=None, **fit_params):
+        return self.fit(X, y, **fit_params).labels_
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "clusterer"
+        return tags

@@ -1,0 +1,30 @@
+"""scikit-learn's estimator checks, run over every public estimator of gradscratch.
+
+A new estimator joins automatically once it is exported from ``gradscratch``. Checks that do
+not apply are listed in EXPECTED_FAILED_CHECKS with the reason; constructor arguments that
+make an estimator cheap enough for the checks go in CHECK_PARAMS.
+"""
+
+import pytest
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+import gradscratch
+
+# {class name: {check name: reason}}
+EXPECTED_FAILED_CHECKS = {}
+
+# {class name: constructor keyword arguments used for the checks}
+CHECK_PARAMS = {}
+
+
+def _instances():
+    return [cls(**CHECK_PARAMS.get(cls.__name__, {})) for cls in gradscratch.all_estimators()]
+
+
+@pytest.mark.filterwarnings("ignore::gradscratch.ConvergenceWarning")
+@parametrize_with_checks(
+    _instances(),
+    expected_failed_checks=lambda est: EXPECTED_FAILED_CHECKS.get(type(est).__name__, {}),
+)
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
