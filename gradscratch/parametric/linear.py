@@ -1,0 +1,148 @@
+"""Least-squares regression: ordinary (LinearRegression) and L2-penalized (Ridge)."""
+
+import autograd.numpy as anp
+import numpy as np
+
+import optim
+from gradscratch.base import (
+    BaseEstimator,
+    RegressorMixin,
+    check_is_fitted,
+    check_sample_weight,
+    validate_data,
+)
+from gradscratch.parametric._least_squares import LeastSquares
+from gradscratch.parametric._model import (
+    Objective,
+    ParametricModel,
+    check_non_negative,
+    minimize_objective,
+)
+
+__all__ = ["LinearModel", "LinearRegression", "Ridge"]
+
+
+class LinearModel(ParametricModel, RegressorMixin, BaseEstimator):
+    """Shared by the linear regressors: fit through a least-squares data term, predict X w + b.
+
+    Subclasses define ``_objective(data)``, returning the :class:`Objective` built on a
+    :class:`LeastSquares` data term.
+    """
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the coefficients; ``sample_weight`` weighs each squared residual."""
+        self._check_common_params()
+        self._check_params()
+        X, y = validate_data(self, X, y, y_numeric=True)
+        weights = check_sample_weight(sample_weight, X.shape[0])
+        data = LeastSquares(X, y, weights, self.fit_intercept)
+        result = minimize_objective(self, self._objective(data))
+        self.coef_ = result.x
+        self.intercept_ = data.intercept(result.x) if self.fit_intercept else 0.0
+        return self
+
+    def _check_params(self):
+        pass
+
+    def predict(self, X):
+        """X @ coef_ + intercept_."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        return X @ self.coef_ + self.intercept_
+
+
+class LinearRegression(LinearModel):
+    """Ordinary least squares.
+
+    Minimizes the residual sum of squares ``sum_i s_i (y_i - x_i w - b)^2`` (s_i the sample
+    weights), as scikit-learn's ``LinearRegression``. The loss is written with autograd.numpy on
+    the sufficient statistics (X^T X, X^T y) when n >= p, on the centred design otherwise.
+
+    Parameters
+    ----------
+    fit_intercept : bool, default=True
+        Fit the unpenalized intercept b (by centring the data).
+    optimizer : optim optimizer or None, default=None
+        None uses ``optim.Newton()``, which solves the quadratic in one step.
+    max_iter : int or None, default=None
+        Iteration budget (None: the optimizer's default).
+    tol : float, default=1e-10
+        Stop when the gradient norm is at most ``tol`` times its norm at w = 0.
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    n_iter_ : int
+    n_features_in_ : int
+    optim_result_ : optim.OptimizeResult
+        The optimizer's result, with its per-iteration ``trace``.
+
+    Examples
+    --------
+    >>> from gradscratch import LinearRegression
+    >>> from gradscratch.datasets import load_diabetes
+    >>> X, y = load_diabetes(return_X_y=True)
+    >>> round(LinearRegression().fit(X, y).score(X, y), 3)
+    0.518
+    """
+
+    def __init__(self, fit_intercept=True, optimizer=None, max_iter=None, tol=1e-10):
+        self.fit_intercept = fit_intercept
+        self.optimizer = optimizer
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def _objective(self, data):
+        return Objective(
+            fun=data.rss,
+            x0=np.zeros(len(data.Xty)),
+            default_optimizer=optim.Newton(),
+            tol_scale=data.gradient_scale,
+        )
+
+
+class Ridge(LinearModel):
+    """Least squares with an L2 penalty on the coefficients (not on the intercept).
+
+    Minimizes ``sum_i s_i (y_i - x_i w - b)^2 + alpha * ||w||_2^2``, scikit-learn's ``Ridge``
+    objective, so the same ``alpha`` gives the same coefficients.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Penalty strength, >= 0.
+    fit_intercept : bool, default=True
+    optimizer : optim optimizer or None, default=None
+        None uses ``optim.Newton()``.
+    max_iter : int or None, default=None
+    tol : float, default=1e-10
+        Stop when the gradient norm is at most ``tol`` times its norm at w = 0.
+
+    Attributes
+    ----------
+    coef_, intercept_, n_iter_, n_features_in_, optim_result_ : as in LinearRegression.
+    """
+
+    def __init__(self, alpha=1.0, fit_intercept=True, optimizer=None, max_iter=None, tol=1e-10):
+        self.alpha = alpha
+        self.fit_intercept = fit_intercept
+        self.optimizer = optimizer
+        self.max_iter = max_iter
+        self.tol = tol
+
+    def _check_params(self):
+        check_non_negative(self.alpha, "alpha")
+
+    def _objective(self, data):
+        alpha = float(self.alpha)
+
+        def loss(w):
+            return data.rss(w) + alpha * anp.dot(w, w)
+
+        return Objective(
+            fun=loss,
+            x0=np.zeros(len(data.Xty)),
+            default_optimizer=optim.Newton(),
+            tol_scale=data.gradient_scale,
+        )
