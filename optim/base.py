@@ -8,6 +8,14 @@ owns everything else: validation, counting, stopping, the trace, warnings, progr
 Composite problems (``prox`` given): every first-order method applies the prox after its step,
 with its own (possibly per-coordinate) step size, which makes gradient descent ISTA and
 Nesterov FISTA; the second-order methods (LBFGS, Newton) refuse a prox with a clear error.
+Concretely, a method whose update rule gives the step s_k and the effective step size eta_k
+(a number, or a vector for the adaptive methods AdaGrad, RMSProp, Adam, whose step is
+-eta_k * (their gradient estimate)) moves to x_{k+1} = prox_{eta_k g}(x_k + s_k), the prox of
+g in the diagonal metric diag(1/eta_k): exact, because every ``optim.prox`` operator is
+separable. Heavy-ball momentum then carries the actual displacement x_{k+1} - x_k (iPiano,
+Ochs et al. 2014).
+
+Minibatch runs (``data`` and ``batch_size`` given) are in :mod:`optim.stochastic`.
 """
 
 import warnings
@@ -139,8 +147,10 @@ class Optimizer:
         problem = Problem(f, prox=prox, data=data)
         problem.check_prox(x)
         if batch_size is not None:
-            return self._minimize_minibatch(
-                problem, x, max_iter, tol, callback, verbose, batch_size, random_state
+            from optim.stochastic import minimize_minibatch
+
+            return minimize_minibatch(
+                self, problem, x, max_iter, tol, ftol, callback, verbose, batch_size, random_state
             )
         f0, g0 = problem.value_and_grad(x)
         if not np.isfinite(f0) or not np.all(np.isfinite(g0)):
@@ -220,12 +230,30 @@ class Optimizer:
             trace=trace.as_dict(),
         )
 
-    def _minimize_minibatch(self, problem, x, max_iter, tol, callback, verbose, batch, seed):
-        raise NotImplementedError(
-            f"{type(self).__name__} does not run on minibatches; use a stochastic-capable "
-            "optimizer (GradientDescent with a fixed step, Momentum, Nesterov, AdaGrad, "
-            "RMSProp, Adam)."
-        )
+    # --- update-rule methods (Momentum, the adaptive methods, fixed-step GD) ---------------
+    def _check_params(self):
+        """Validate the hyperparameters (called at the start of every run)."""
+
+    def _advance(self, problem, x, g, state):
+        """x_{k+1} = prox(x_k + s_k, eta_k) with (s_k, state) from ``update``: the prox rule."""
+        step, state = self.update(g, state)
+        return problem.prox_step(x + step, state["eta"]), state
+
+    def _rule_step(self, problem, it, state):
+        """A full-batch ``_step`` made of the update rule (the stationarity measure uses the
+        scalar learning rate ``state["lr"]``)."""
+        x_new, state = self._advance(problem, it.x, it.g, state)
+        return self._iterate_at(problem, x_new, state["lr"]), state, True
+
+    def _minibatch_init(self, x):
+        self._check_params()
+        return self.init(x)
+
+    def _minibatch_step(self, problem, x, state, batch):
+        """One update from the gradient of f on ``batch``; returns (x, state)."""
+        from optim.stochastic import batch_gradient
+
+        return self._advance(problem, x, batch_gradient(problem, x, batch), state)
 
     # --- helpers shared by subclasses ----------------------------------------------------
     @staticmethod
