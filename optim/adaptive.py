@@ -4,7 +4,9 @@ Each moves by s_k = -eta_k * d_k, with d_k its gradient estimate and eta_k = lr_
 + eps) a vector; with a prox, x_{k+1} = prox(x_k + s_k, eta_k), the prox in the diagonal
 metric diag(1 / eta_k) (exact for the separable ``optim.prox`` operators). The update rules
 are exposed as ``init(x)`` and ``update(grad, state) -> (step, state)`` for reuse outside the
-loop; the stationarity measure of the loop uses the scalar lr_k.
+loop (``state=None`` starts from ``init``); the state carries the update count ``k``, the
+scalar ``lr`` = lr_k and the vector ``eta``. The loop's stationarity measure (the gradient
+mapping norm with step lr_k) and the trace's ``step_size`` use the scalar lr_k.
 
 All three run on minibatches. On a deterministic problem with a constant lr they stall at a
 distance of order lr from the optimum (Adam and RMSProp) or slow down (AdaGrad): pair them with
@@ -70,6 +72,7 @@ class AdaGrad(_Adaptive):
         return {"G": np.zeros_like(x), "k": 0, "lr": np.nan, "eta": np.nan}
 
     def update(self, grad, state, hess=None):
+        state = self.init(grad) if state is None else state
         lr = lr_at(self.lr, state["k"])
         G = state["G"] + grad * grad
         eta = lr / (np.sqrt(G) + self.eps)
@@ -104,6 +107,7 @@ class RMSProp(_Adaptive):
         return {"v": np.zeros_like(x), "k": 0, "lr": np.nan, "eta": np.nan}
 
     def update(self, grad, state, hess=None):
+        state = self.init(grad) if state is None else state
         lr = lr_at(self.lr, state["k"])
         v = self.decay * state["v"] + (1.0 - self.decay) * grad * grad
         eta = lr / (np.sqrt(v) + self.eps)
@@ -143,6 +147,7 @@ class Adam(_Adaptive):
         return {"m": np.zeros_like(x), "v": np.zeros_like(x), "k": 0, "lr": np.nan, "eta": np.nan}
 
     def update(self, grad, state, hess=None):
+        state = self.init(grad) if state is None else state
         b1, b2 = self.betas
         k = state["k"] + 1
         lr = lr_at(self.lr, state["k"])

@@ -74,8 +74,8 @@ class Optimizer:
 
     default_max_iter = 1000
     default_tol = 1e-6
-    accepts_prox = True
-    stochastic = False
+    accepts_prox = True  # False: a prox is refused with a clear error
+    stochastic = False  # True: runs on minibatches (``batch_size``)
 
     # --- what subclasses implement -------------------------------------------------------
     def _start(self, problem, it):
@@ -130,8 +130,18 @@ class Optimizer:
             Show a progress bar with the objective and the gradient norm.
         data : tuple of arrays, optional
             Passed to ``f`` after ``x``.
-        batch_size, random_state :
-            Minibatch runs over ``data`` (stochastic-capable optimizers only).
+        batch_size : int, optional
+            Run on minibatches of ``data`` (rows shuffled each epoch; ``max_iter`` then counts
+            epochs and the trace has one entry per epoch, with the full objective): see
+            :mod:`optim.stochastic`. Only optimizers with ``stochastic`` True (GradientDescent
+            and Nesterov with a fixed or scheduled lr, Momentum, AdaGrad, RMSProp, Adam)
+            accept it; the others raise NotImplementedError.
+        random_state : int, numpy Generator or None
+            Seed of the shuffling; the same seed gives the same result.
+
+        Returns
+        -------
+        OptimizeResult
         """
         x = _check_x0(x0)
         max_iter = self.default_max_iter if max_iter is None else int(max_iter)

@@ -131,6 +131,7 @@ class Nesterov(Optimizer):
         return {"d": np.zeros_like(x), "beta": 0.0, "theta": 1.0, "k": 0}
 
     def update(self, grad, state, hess=None):
+        state = self.init(grad) if state is None else state
         k = state.get("k", 0)
         lr = 1.0 if self.lr is None else lr_at(self.lr, k)
         d = state["beta"] * state["d"] - lr * grad
@@ -223,6 +224,7 @@ class Momentum(Optimizer):
         return {"v": np.zeros_like(x), "k": 0, "lr": np.nan, "eta": np.nan}
 
     def update(self, grad, state, hess=None):
+        state = self.init(grad) if state is None else state
         lr = lr_at(self.lr, state["k"])
         v = self.momentum * state["v"] - lr * grad
         return v, {"v": v, "k": state["k"] + 1, "lr": lr, "eta": lr}

@@ -102,9 +102,15 @@ def test_update_rules_match_their_formulas():
     _, state = hb.update(g1, hb.init(np.zeros(2)))
     step, _ = hb.update(g2, state)
     np.testing.assert_allclose(step, 0.5 * (-0.1 * g1) - 0.1 * g2)
-    # Gradient descent keeps working without a state (reuse outside the loop).
+    # Without a state the rules start from init (reuse outside the loop).
     step, _ = optim.GradientDescent(lr=0.5).update(g1, None)
     np.testing.assert_allclose(step, -0.5 * g1)
+    for rule in (optim.Momentum(lr=0.5), optim.Nesterov(lr=0.5)):
+        step, state = rule.update(g1, None)
+        np.testing.assert_allclose(step, -0.5 * g1)
+        assert state["k"] == 1
+    step, state = optim.AdaGrad(lr=0.5).update(g1, None)
+    np.testing.assert_allclose(step, -0.5 * np.sign(g1), rtol=1e-9)
 
 
 def test_schedules():
