@@ -8,6 +8,14 @@ owns everything else: validation, counting, stopping, the trace, warnings, progr
 Composite problems (``prox`` given): every first-order method applies the prox after its step,
 with its own (possibly per-coordinate) step size, which makes gradient descent ISTA and
 Nesterov FISTA; the second-order methods (LBFGS, Newton) refuse a prox with a clear error.
+Concretely, a method whose update rule gives the step s_k and the effective step size eta_k
+(a number, or a vector for the adaptive methods AdaGrad, RMSProp, Adam, whose step is
+-eta_k * (their gradient estimate)) moves to x_{k+1} = prox_{eta_k g}(x_k + s_k), the prox of
+g in the diagonal metric diag(1/eta_k): exact, because every ``optim.prox`` operator is
+separable. Heavy-ball momentum then carries the actual displacement x_{k+1} - x_k (iPiano,
+Ochs et al. 2014).
+
+Minibatch runs (``data`` and ``batch_size`` given) are in :mod:`optim.stochastic`.
 """
 
 import warnings
@@ -66,8 +74,8 @@ class Optimizer:
 
     default_max_iter = 1000
     default_tol = 1e-6
-    accepts_prox = True
-    stochastic = False
+    accepts_prox = True  # False: a prox is refused with a clear error
+    stochastic = False  # True: runs on minibatches (``batch_size``)
 
     # --- what subclasses implement -------------------------------------------------------
     def _start(self, problem, it):
@@ -122,8 +130,18 @@ class Optimizer:
             Show a progress bar with the objective and the gradient norm.
         data : tuple of arrays, optional
             Passed to ``f`` after ``x``.
-        batch_size, random_state :
-            Minibatch runs over ``data`` (stochastic-capable optimizers only).
+        batch_size : int, optional
+            Run on minibatches of ``data`` (rows shuffled each epoch; ``max_iter`` then counts
+            epochs and the trace has one entry per epoch, with the full objective): see
+            :mod:`optim.stochastic`. Only optimizers with ``stochastic`` True (GradientDescent
+            and Nesterov with a fixed or scheduled lr, Momentum, AdaGrad, RMSProp, Adam)
+            accept it; the others raise NotImplementedError.
+        random_state : int, numpy Generator or None
+            Seed of the shuffling; the same seed gives the same result.
+
+        Returns
+        -------
+        OptimizeResult
         """
         x = _check_x0(x0)
         max_iter = self.default_max_iter if max_iter is None else int(max_iter)
@@ -139,8 +157,10 @@ class Optimizer:
         problem = Problem(f, prox=prox, data=data)
         problem.check_prox(x)
         if batch_size is not None:
-            return self._minimize_minibatch(
-                problem, x, max_iter, tol, callback, verbose, batch_size, random_state
+            from optim.stochastic import minimize_minibatch
+
+            return minimize_minibatch(
+                self, problem, x, max_iter, tol, ftol, callback, verbose, batch_size, random_state
             )
         f0, g0 = problem.value_and_grad(x)
         if not np.isfinite(f0) or not np.all(np.isfinite(g0)):
@@ -220,12 +240,30 @@ class Optimizer:
             trace=trace.as_dict(),
         )
 
-    def _minimize_minibatch(self, problem, x, max_iter, tol, callback, verbose, batch, seed):
-        raise NotImplementedError(
-            f"{type(self).__name__} does not run on minibatches; use a stochastic-capable "
-            "optimizer (GradientDescent with a fixed step, Momentum, Nesterov, AdaGrad, "
-            "RMSProp, Adam)."
-        )
+    # --- update-rule methods (Momentum, the adaptive methods, fixed-step GD) ---------------
+    def _check_params(self):
+        """Validate the hyperparameters (called at the start of every run)."""
+
+    def _advance(self, problem, x, g, state):
+        """x_{k+1} = prox(x_k + s_k, eta_k) with (s_k, state) from ``update``: the prox rule."""
+        step, state = self.update(g, state)
+        return problem.prox_step(x + step, state["eta"]), state
+
+    def _rule_step(self, problem, it, state):
+        """A full-batch ``_step`` made of the update rule (the stationarity measure uses the
+        scalar learning rate ``state["lr"]``)."""
+        x_new, state = self._advance(problem, it.x, it.g, state)
+        return self._iterate_at(problem, x_new, state["lr"]), state, True
+
+    def _minibatch_init(self, x):
+        self._check_params()
+        return self.init(x)
+
+    def _minibatch_step(self, problem, x, state, batch):
+        """One update from the gradient of f on ``batch``; returns (x, state)."""
+        from optim.stochastic import batch_gradient
+
+        return self._advance(problem, x, batch_gradient(problem, x, batch), state)
 
     # --- helpers shared by subclasses ----------------------------------------------------
     @staticmethod

@@ -1,4 +1,4 @@
-"""Gradient descent and Nesterov's accelerated gradient.
+"""Gradient descent, heavy-ball momentum and Nesterov's accelerated gradient.
 
 Each class exposes its update rule as ``init(x)`` and ``update(grad, state) -> (step, state)``:
 a small function of the gradient and the method's state, which the generic loop calls and
@@ -9,8 +9,9 @@ import numpy as np
 
 from optim.base import Iterate, Optimizer, gradient_mapping_norm
 from optim.line_search import ProxBacktracking
+from optim.schedules import check_lr, lr_at
 
-__all__ = ["GradientDescent", "Nesterov"]
+__all__ = ["GradientDescent", "Momentum", "Nesterov"]
 
 
 def _initial_step(problem, x, g):
@@ -24,20 +25,17 @@ def _initial_step(problem, x, g):
     return 1.0 / curvature if np.isfinite(curvature) and curvature > 0 else 1.0
 
 
-def _check_lr(lr, name):
-    if lr is not None and not (isinstance(lr, (int, float)) and lr > 0):
-        raise ValueError(f"{name} needs lr > 0 or None (line search), got {lr!r}.")
-
-
 class GradientDescent(Optimizer):
     """x_{k+1} = prox(x_k - lr * grad f(x_k), lr): steepest descent (ISTA with a prox).
 
     Parameters
     ----------
-    lr : float or None, default=None
-        Fixed step size; None picks it by backtracking on the quadratic upper bound
-        (``optim.line_search.ProxBacktracking``, Armijo with c1 = 1/2 for a gradient step),
-        starting each search at twice the last accepted step so the step can grow again.
+    lr : float, schedule or None, default=None
+        Fixed step size, or a schedule ``lr(k)`` from :mod:`optim.schedules`; None picks it
+        by backtracking on the quadratic upper bound (``optim.line_search.ProxBacktracking``,
+        Armijo with c1 = 1/2 for a gradient step), starting each search at twice the last
+        accepted step so the step can grow again. With a fixed or scheduled lr it runs on
+        minibatches (SGD).
     line_search : object, optional
         A line search from :mod:`optim.line_search` replacing the default one (``Armijo``
         searches along -grad; it is refused with a prox).
@@ -49,23 +47,32 @@ class GradientDescent(Optimizer):
         self.lr = lr
         self.line_search = line_search
 
-    # The rule: a step of -lr * grad.
+    @property
+    def stochastic(self):
+        return self.lr is not None
+
+    # The rule: a step of -lr_k * grad (lr_k = 1 when lr is None). The state counts updates
+    # for a schedule and records the step size used ("lr", and "eta" for the prox).
     def init(self, x):
-        return None
+        return {"k": 0, "lr": np.nan, "eta": np.nan}
 
     def update(self, grad, state, hess=None):
-        lr = 1.0 if self.lr is None else self.lr
-        return -lr * grad, state
+        k = 0 if state is None else state["k"]
+        lr = 1.0 if self.lr is None else lr_at(self.lr, k)
+        return -lr * grad, {"k": k + 1, "lr": lr, "eta": lr}
+
+    def _check_params(self):
+        check_lr(self.lr, type(self).__name__, allow_none=True)
 
     def _start(self, problem, it):
-        _check_lr(self.lr, type(self).__name__)
-        return {"t": _initial_step(problem, it.x, it.g) if self.lr is None else self.lr}
+        self._check_params()
+        if self.lr is not None:
+            return self.init(it.x)
+        return {"t": _initial_step(problem, it.x, it.g)}
 
     def _step(self, problem, it, state):
         if self.lr is not None:
-            step, _ = self.update(it.g, None)
-            x_new = problem.prox_step(it.x + step, self.lr)
-            return self._iterate_at(problem, x_new, self.lr), state, True
+            return self._rule_step(problem, it, state)
         t0 = 2.0 * state["t"]
         search = self.line_search or ProxBacktracking()
         if isinstance(search, ProxBacktracking):
@@ -90,9 +97,10 @@ class Nesterov(Optimizer):
 
     Parameters
     ----------
-    lr : float or None, default=None
-        Fixed step t; None backtracks on the quadratic upper bound (t never increases, as the
-        O(1/k^2) guarantee requires).
+    lr : float, schedule or None, default=None
+        Fixed step t, or a schedule ``lr(k)`` from :mod:`optim.schedules`; None backtracks on
+        the quadratic upper bound (t never increases, as the O(1/k^2) guarantee requires).
+        With a fixed or scheduled lr it runs on minibatches.
     momentum : float or None, default=None
         Constant momentum in [0, 1); None uses the theta sequence above.
     restart : bool, default=False
@@ -107,6 +115,10 @@ class Nesterov(Optimizer):
         self.momentum = momentum
         self.restart = restart
 
+    @property
+    def stochastic(self):
+        return self.lr is not None
+
     def _beta(self, theta):
         if self.momentum is not None:
             return self.momentum, theta
@@ -116,21 +128,42 @@ class Nesterov(Optimizer):
     # The rule, in the sequence y_k where gradients are taken: with d_k = x_k - x_{k-1},
     # d_{k+1} = beta_{k-1} d_k - lr g and y_{k+1} - y_k = -lr g + beta_k d_{k+1}.
     def init(self, x):
-        return {"d": np.zeros_like(x), "beta": 0.0, "theta": 1.0}
+        return {"d": np.zeros_like(x), "beta": 0.0, "theta": 1.0, "k": 0}
 
     def update(self, grad, state, hess=None):
-        lr = 1.0 if self.lr is None else self.lr
+        state = self.init(grad) if state is None else state
+        k = state.get("k", 0)
+        lr = 1.0 if self.lr is None else lr_at(self.lr, k)
         d = state["beta"] * state["d"] - lr * grad
         beta, theta = self._beta(state["theta"])
-        return -lr * grad + beta * d, {"d": d, "beta": beta, "theta": theta}
+        new = {"d": d, "beta": beta, "theta": theta, "k": k + 1, "lr": lr, "eta": lr}
+        return -lr * grad + beta * d, new
 
-    def _start(self, problem, it):
-        _check_lr(self.lr, type(self).__name__)
+    def _check_params(self):
+        check_lr(self.lr, type(self).__name__, allow_none=True)
         if self.momentum is not None and not 0 <= self.momentum < 1:
             raise ValueError(f"momentum must be in [0, 1), got {self.momentum!r}.")
-        t = _initial_step(problem, it.x, it.g) if self.lr is None else self.lr
+
+    def _start(self, problem, it):
+        self._check_params()
+        t = _initial_step(problem, it.x, it.g) if self.lr is None else lr_at(self.lr, 0)
         # y starts at x0, where value and gradient are already known.
-        return {"t": t, "theta": 1.0, "y": it}
+        return {"t": t, "theta": 1.0, "y": it, "k": 0}
+
+    # Minibatches: the same two sequences, with the gradient at y taken on the batch.
+    def _minibatch_init(self, x):
+        self._check_params()
+        return {"y": x, "theta": 1.0, "k": 0, "lr": np.nan}
+
+    def _minibatch_step(self, problem, x, state, batch):
+        from optim.stochastic import batch_gradient
+
+        y, k = state["y"], state["k"]
+        t = lr_at(self.lr, k)
+        x_new = problem.prox_step(y - t * batch_gradient(problem, y, batch), t)
+        beta, theta = self._beta(state["theta"])
+        y_next = x_new + beta * (x_new - x)
+        return x_new, {"y": y_next, "theta": theta, "k": k + 1, "lr": t}
 
     def _step(self, problem, it, state):
         y = state["y"]
@@ -140,7 +173,7 @@ class Nesterov(Optimizer):
                 return it, state, False
             t, x_new, f_new = result.t, result.x, result.f
         else:
-            t = self.lr
+            t = lr_at(self.lr, state["k"])
             x_new = problem.prox_step(y.x - t * y.g, t)
             f_new = problem.fun(x_new)
         F_new = f_new + problem.g(x_new)
@@ -156,4 +189,60 @@ class Nesterov(Optimizer):
         if beta == 0.0:
             new.g = y_it.g
             new.gnorm = gradient_mapping_norm(problem, x_new, y_it.g, t)
-        return new, {"t": t, "theta": theta, "y": y_it}, True
+        return new, {"t": t, "theta": theta, "y": y_it, "k": state["k"] + 1}, True
+
+
+class Momentum(Optimizer):
+    """Polyak's heavy ball: v_{k+1} = momentum * v_k - lr_k * grad f(x_k), x_{k+1} = x_k + v_{k+1}.
+
+    With a prox: x_{k+1} = prox(x_k + v_{k+1}, lr_k) and the velocity becomes the actual
+    displacement x_{k+1} - x_k (the iPiano method of Ochs et al., 2014).
+
+    Parameters
+    ----------
+    lr : float or schedule, default=0.01
+        Step size (PyTorch's SGD-with-momentum default), or a schedule ``lr(k)``. On a
+        quadratic with Hessian eigenvalues in [mu, L] the iteration is stable for
+        lr < 2 (1 + momentum) / L; lr = 1/L is a safe choice.
+    momentum : float, default=0.9
+        Weight of the previous velocity, in [0, 1).
+
+    Notes
+    -----
+    Gradient descent's stopping rule applies (gradient norm, or the gradient mapping norm with
+    step lr_k for composite problems). It runs on minibatches as SGD with momentum.
+    """
+
+    default_max_iter = 10000
+    stochastic = True
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr = lr
+        self.momentum = momentum
+
+    def init(self, x):
+        return {"v": np.zeros_like(x), "k": 0, "lr": np.nan, "eta": np.nan}
+
+    def update(self, grad, state, hess=None):
+        state = self.init(grad) if state is None else state
+        lr = lr_at(self.lr, state["k"])
+        v = self.momentum * state["v"] - lr * grad
+        return v, {"v": v, "k": state["k"] + 1, "lr": lr, "eta": lr}
+
+    def _check_params(self):
+        check_lr(self.lr, "Momentum")
+        if not (isinstance(self.momentum, (int, float)) and 0 <= self.momentum < 1):
+            raise ValueError(f"Momentum needs momentum in [0, 1), got {self.momentum!r}.")
+
+    def _advance(self, problem, x, g, state):
+        x_new, state = super()._advance(problem, x, g, state)
+        if problem.prox is not None:
+            state["v"] = x_new - x
+        return x_new, state
+
+    def _start(self, problem, it):
+        self._check_params()
+        return self.init(it.x)
+
+    def _step(self, problem, it, state):
+        return self._rule_step(problem, it, state)

@@ -60,7 +60,14 @@ class Problem:
         """f(x) and its gradient, from one forward and one backward pass."""
         self.n_fev += 1
         self.n_gev += 1
-        value, grad = self._value_and_grad(x, *(self.data if data is None else data))
+        data = self.data if data is None else data
+        try:
+            value, grad = self._value_and_grad(x, *data)
+        except TypeError as err:
+            if "scalar-output" in str(err):
+                # autograd's own wording does not say what the objective returned.
+                self._scalar(self.f(x, *data))
+            raise
         return self._scalar(value), np.asarray(grad, dtype=np.float64).reshape(x.shape)
 
     def hessian(self, x):
