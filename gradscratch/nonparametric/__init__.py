@@ -4,3 +4,11 @@ Depends on gradscratch.base only (never on optim or the parametric module).
 """
 
 __all__ = []
+
+from gradscratch.nonparametric.tree import (  # noqa: E402
+    DecisionTreeClassifier,
+    DecisionTreeRegressor,
+    export_text,
+)
+
+__all__ += ["DecisionTreeClassifier", "DecisionTreeRegressor", "export_text"]
