@@ -1,7 +1,9 @@
 """Split criteria of the tree engine, each written on additive per-node sums.
 
-A criterion turns the per-sample targets into a per-sample statistics matrix ``S`` (n, d)
-whose column sums over a node's samples are all it needs: the node's weight, its loss
+A criterion turns the per-sample targets into a statistics matrix ``S`` (d, n), one row per
+statistic (so that sums of candidate splits are laid out as (d, ...) blocks whose reductions
+over the statistics are sums of contiguous arrays), whose row sums over a node's samples are all
+it needs: the node's weight, its loss
 ``L(sums)`` (total impurity, i.e. weighted size times impurity), and its value. Because only sums
 are needed, the same criterion works on sorted cumulative sums (exact mode) and on histograms
 (histogram mode, where a child's sums are the parent's minus its sibling's).
@@ -22,6 +24,15 @@ def _safe(w):
     return np.where(w > 0, w, 1.0)
 
 
+def _sum_and_squares(sums):
+    """``sum_k c_k`` and ``sum_k c_k^2`` over the (few) classes, as adds of whole blocks."""
+    total, squares = sums[0].copy(), sums[0] * sums[0]
+    for c in sums[1:]:
+        total += c
+        squares += c * c
+    return total, squares
+
+
 class Gini:
     """Gini impurity ``1 - sum_k p_k^2``; ``S`` holds the weighted one-hot labels (n, K).
 
@@ -35,26 +46,27 @@ class Gini:
         self.n_classes = int(n_classes)
 
     def stats(self, y, sample_weight):
-        S = np.zeros((len(y), self.n_classes))
-        S[np.arange(len(y)), y] = sample_weight
+        S = np.zeros((self.n_classes, len(y)))
+        S[y, np.arange(len(y))] = sample_weight
         return S
 
     def weight(self, sums):
-        return sums.sum(axis=-1)
+        return sums.sum(axis=0)
 
     def loss(self, sums):
-        w = sums.sum(axis=-1)
-        return w - np.sum(sums * sums, axis=-1) / _safe(w)
+        w = sums.sum(axis=0)
+        return w - np.sum(sums * sums, axis=0) / _safe(w)
 
     def value(self, sums):
-        return sums / _safe(sums.sum(axis=-1, keepdims=True))
+        return sums / _safe(sums.sum(axis=0))
 
     def proxy(self, left, right):
         # -(w_L gini_L + w_R gini_R), in scikit-learn's order of operations so that near-ties
-        # are broken the same way
-        wl, wr = left.sum(axis=-1), right.sum(axis=-1)
-        gl = 1.0 - np.sum(left * left, axis=-1) / _safe(wl * wl)
-        gr = 1.0 - np.sum(right * right, axis=-1) / _safe(wr * wr)
+        # are broken the same way (weights are positive wherever the engine reads the result)
+        wl, sql = _sum_and_squares(left)
+        wr, sqr = _sum_and_squares(right)
+        gl = 1.0 - sql / (wl * wl)
+        gr = 1.0 - sqr / (wr * wr)
         return -wr * gr - wl * gl
 
 
@@ -65,17 +77,17 @@ class Entropy(Gini):
     """
 
     def loss(self, sums):
-        w = sums.sum(axis=-1)
+        w = sums.sum(axis=0)
         clogc = np.where(sums > 0, sums * np.log2(np.where(sums > 0, sums, 1.0)), 0.0)
-        return w * np.log2(_safe(w)) - clogc.sum(axis=-1)
+        return w * np.log2(_safe(w)) - clogc.sum(axis=0)
 
     def proxy(self, left, right):
-        return -self._entropy(right) * right.sum(axis=-1) - self._entropy(left) * left.sum(axis=-1)
+        return -self._entropy(right) * right.sum(axis=0) - self._entropy(left) * left.sum(axis=0)
 
     @staticmethod
     def _entropy(sums):
-        p = sums / _safe(sums.sum(axis=-1, keepdims=True))
-        return -np.sum(np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0)), 0.0), axis=-1)
+        p = sums / sums.sum(axis=0)
+        return -np.sum(np.where(p > 0, p * np.log2(np.where(p > 0, p, 1.0)), 0.0), axis=0)
 
 
 class SquaredError:
@@ -88,20 +100,20 @@ class SquaredError:
     n_values = 1
 
     def stats(self, y, sample_weight):
-        return np.column_stack([sample_weight, sample_weight * y, sample_weight * y * y])
+        return np.stack([sample_weight, sample_weight * y, sample_weight * y * y])
 
     def weight(self, sums):
-        return sums[..., 0]
+        return sums[0]
 
     def loss(self, sums):
-        return sums[..., 2] - sums[..., 1] ** 2 / _safe(sums[..., 0])
+        return sums[2] - sums[1] ** 2 / _safe(sums[0])
 
     def value(self, sums):
-        return sums[..., 1:2] / _safe(sums[..., 0:1])
+        return sums[1:2] / _safe(sums[0:1])
 
     def proxy(self, left, right):
-        # scikit-learn's proxy: L(left) + L(right) up to the constant sum of w y^2
-        return left[..., 1] ** 2 / _safe(left[..., 0]) + right[..., 1] ** 2 / _safe(right[..., 0])
+        # scikit-learn's proxy: -(L(left) + L(right)) up to the constant sum of w y^2
+        return left[1] ** 2 / left[0] + right[1] ** 2 / right[0]
 
 
 class Newton:
@@ -122,20 +134,20 @@ class Newton:
         self.reg_lambda = float(reg_lambda)
 
     def stats(self, gradient, hessian, sample_weight):
-        return np.column_stack([sample_weight, gradient, hessian])
+        return np.stack([sample_weight, gradient, hessian])
 
     def weight(self, sums):
-        return sums[..., 0]
+        return sums[0]
 
     def _den(self, sums):
-        den = sums[..., 2] + self.reg_lambda
+        den = sums[2] + self.reg_lambda
         return np.where(den > 0, den, np.inf)
 
     def loss(self, sums):
-        return -0.5 * sums[..., 1] ** 2 / self._den(sums)
+        return -0.5 * sums[1] ** 2 / self._den(sums)
 
     def value(self, sums):
-        return (-sums[..., 1] / self._den(sums))[..., None]
+        return np.atleast_1d(-sums[1] / self._den(sums))
 
     def proxy(self, left, right):
         return -(self.loss(left) + self.loss(right))

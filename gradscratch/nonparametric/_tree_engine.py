@@ -113,7 +113,7 @@ class _Grower:
         self.X, self.S, self.crit, self.binner, self.rng = X, S, crit, binner, rng
         self.n, self.p = X.shape
         self.__dict__.update(params)
-        self.W = float(crit.weight(S.sum(axis=0)))
+        self.W = float(crit.weight(S.sum(axis=1)))
         self.nodes = {k: [] for k in _NODE_FIELDS}
         self.goes_left = np.zeros(self.n, dtype=bool)
         if binner is None:
@@ -134,10 +134,10 @@ class _Grower:
         flat = (self.X[idx].astype(np.intp) + self.offsets).ravel()
         size = self.p * self.n_bins
         cols = [
-            np.bincount(flat, weights=np.repeat(self.S[idx, c], self.p), minlength=size)
-            for c in range(self.S.shape[1])
+            np.bincount(flat, weights=np.repeat(self.S[c, idx], self.p), minlength=size)
+            for c in range(self.S.shape[0])
         ]
-        hist = np.stack(cols, axis=-1).reshape(self.p, self.n_bins, -1)
+        hist = np.stack(cols).reshape(-1, self.p, self.n_bins)
         counts = np.bincount(flat, minlength=size).reshape(self.p, self.n_bins)
         return idx, hist, counts
 
@@ -180,21 +180,22 @@ class _Grower:
             valid &= self.crit.weight(right) >= self.min_weight_leaf
         if not valid.any():
             return best
-        proxy = np.where(valid, self.crit.proxy(left, right), -np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            proxy = np.where(valid, self.crit.proxy(left, right), -np.inf)
         j = int(np.argmax(proxy))
         if best is None or proxy.flat[j] > best[0]:
             fi, pos = np.unravel_index(j, proxy.shape)
-            return proxy.flat[j], feats[fi], pos, left[fi, pos], right[fi, pos], fi
+            return proxy.flat[j], feats[fi], pos, left[:, fi, pos], right[:, fi, pos], fi
         return best
 
     def _search(self, rep, m):
         feats = self._candidates(rep)
         best = None
         if self.hist:
-            counts, hist = rep[2][feats], rep[1][feats]
+            counts, hist = rep[2][feats], rep[1][:, feats]
             n_left = np.cumsum(counts, axis=1)[:, :-1]
-            left = np.cumsum(hist, axis=1)[:, :-1]
-            right = hist.sum(axis=1, keepdims=True) - left
+            left = np.cumsum(hist, axis=2)[:, :, :-1]
+            right = hist.sum(axis=2, keepdims=True) - left
             best = self._pick(left, right, n_left, m, n_left > 0, best, feats)
             if best is None:
                 return None
@@ -202,7 +203,7 @@ class _Grower:
             n_left_best = int(np.sum(self.X[rep[0], f] <= b))
             thr = self.binner.bin_thresholds_[f][b]
             return dict(feature=f, bin=b, threshold=thr, n_left=n_left_best, left=lsum, right=rsum)
-        d = self.S.shape[1]
+        d = self.S.shape[0]
         step = max(1, _CHUNK // max(1, m * d))
         n_left = np.arange(1, m)
         for start in range(0, len(feats), step):
@@ -212,9 +213,9 @@ class _Grower:
             valid = xs[:, 1:] > xs[:, :-1] + FEATURE_THRESHOLD
             if not valid.any():
                 continue
-            cs = np.cumsum(self.S[ids], axis=1)
-            left = cs[:, :-1]
-            right = cs[:, -1:] - left
+            cs = np.cumsum(self.S[:, ids], axis=2)
+            left = cs[:, :, :-1]
+            right = cs[:, :, -1:] - left
             prev = best
             best = self._pick(left, right, n_left, m, valid, best, fs)
             if best is not prev:
@@ -234,7 +235,7 @@ class _Grower:
         """Add the node for ``rep`` (as a leaf) and return its split or None."""
         ids = self._ids(rep)
         m = len(ids)
-        sums = self.S[ids].sum(axis=0)
+        sums = self.S[:, ids].sum(axis=1)
         w = float(self.crit.weight(sums))
         L = float(self.crit.loss(sums))
         impurity = L / w if w > 0 else 0.0
@@ -374,7 +375,7 @@ def grow_tree(
             rank = np.cumsum(keep) - 1
             kept = presorted[keep[presorted]].reshape(presorted.shape[0], -1)
             presorted = rank[kept]
-        X, S = X[keep], S[keep]
+        X, S = X[keep], S[:, keep]
     if presorted is not None and presorted.shape[1] != X.shape[0]:
         presorted = None
     params = dict(
