@@ -12,3 +12,10 @@ from gradscratch.nonparametric.tree import (  # noqa: E402
 )
 
 __all__ += ["DecisionTreeClassifier", "DecisionTreeRegressor", "export_text"]
+
+from gradscratch.nonparametric.forest import (  # noqa: E402
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
+
+__all__ += ["RandomForestClassifier", "RandomForestRegressor"]
