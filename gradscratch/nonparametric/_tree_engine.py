@@ -26,6 +26,19 @@ Function-level API (what the estimators and gradient boosting call)
     ``compute_feature_importances()``, ``node_count``, ``n_leaves``, ``max_depth``. Boosting may
     overwrite ``value`` per leaf (e.g. after a line search) and then predict with it.
 
+Boosting, for example (one Newton stage on binned data; ``g``, ``h`` per-sample derivatives)::
+
+    codes, binner = bin_data(X, max_bins=255)          # once, before the first stage
+    tree = grow_tree(codes, criterion="newton", gradient=g, hessian=h, reg_lambda=1.0,
+                     binner=binner, max_depth=3, min_samples_leaf=20)
+    leaves = tree.apply_binned(codes)                  # training rows -> leaf ids
+    F += learning_rate * tree.value[leaves, 0]         # value = -G/(H + lambda) per leaf
+    F_test += learning_rate * tree.predict(X_test)[:, 0]
+
+For first-order boosting fit ``criterion="squared_error"`` to ``y = -g`` and overwrite
+``tree.value[leaf, 0]`` with a per-leaf line search before predicting. Rows with zero
+``sample_weight`` are dropped (subsampling); ``random_state`` only orders/draws features.
+
 Nodes are numbered in the order scikit-learn numbers them (depth first, left child first) when
 ``max_leaf_nodes`` is None. Splitting stops, as in scikit-learn, at ``max_depth``, when a node
 has fewer than ``min_samples_split`` or ``2 * min_samples_leaf`` samples, when it is pure
@@ -123,7 +136,10 @@ class _Grower:
         else:
             self.hist = True
             self.n_bins = int(max(binner.n_bins_))
-            self.offsets = np.arange(self.p) * self.n_bins
+            # flat bin index of every (sample, feature), computed once per tree
+            self.flat = X.astype(np.intp) + np.arange(self.p) * self.n_bins
+            # statistics equal to 1 everywhere (unit weights or Hessians) reuse the counts
+            self.unit = [bool(np.all(S[c] == 1.0)) for c in range(S.shape[0])]
             self.root = self._histogram(np.arange(self.n))
 
     # ---- node sample sets -------------------------------------------------------------
@@ -131,15 +147,17 @@ class _Grower:
         return rep[0]
 
     def _histogram(self, idx):
-        flat = (self.X[idx].astype(np.intp) + self.offsets).ravel()
+        flat = self.flat[idx].ravel()
         size = self.p * self.n_bins
+        counts = np.bincount(flat, minlength=size)
         cols = [
-            np.bincount(flat, weights=np.repeat(self.S[c, idx], self.p), minlength=size)
-            for c in range(self.S.shape[0])
+            counts
+            if unit
+            else np.bincount(flat, weights=np.repeat(self.S[c, idx], self.p), minlength=size)
+            for c, unit in enumerate(self.unit)
         ]
-        hist = np.stack(cols).reshape(-1, self.p, self.n_bins)
-        counts = np.bincount(flat, minlength=size).reshape(self.p, self.n_bins)
-        return idx, hist, counts
+        hist = np.stack(cols).astype(np.float64).reshape(-1, self.p, self.n_bins)
+        return idx, hist, counts.reshape(self.p, self.n_bins)
 
     def _children(self, rep, split):
         f, m = split["feature"], split["n_left"]
@@ -368,8 +386,6 @@ def grow_tree(
         S = crit.stats(np.asarray(y, dtype=np.intp), w)
     keep = w > 0
     if not keep.all():
-        if binner is not None:
-            raise ValueError("histogram mode needs positive sample weights")
         if presorted is not None:
             # zero-weight rows are removed from each sorted row without re-sorting
             rank = np.cumsum(keep) - 1
