@@ -141,3 +141,28 @@ def test_export_text_lists_every_leaf():
         feature_names=["a", "b", "c", "d", "e"],
     )
     assert text == ref
+
+
+def test_best_first_classifier_equals_sklearn():
+    X, X_new, y, _ = _continuous(seed=1)
+    w = np.random.default_rng(4).uniform(0.5, 2.0, size=len(y))
+    kw = dict(max_leaf_nodes=9, min_samples_leaf=5)
+    ref = _sklearn_unambiguous(sk_tree.DecisionTreeClassifier, X, y, sample_weight=w, **kw)
+    ours = DecisionTreeClassifier(**kw).fit(X, y, sample_weight=w)
+    assert ours.get_n_leaves() == ref.get_n_leaves() == 9
+    np.testing.assert_allclose(ours.predict_proba(X_new), ref.predict_proba(X_new), atol=1e-12)
+    np.testing.assert_allclose(ours.feature_importances_, ref.feature_importances_, atol=1e-8)
+
+
+def test_max_features_draws_are_reproducible():
+    X, X_new, y, _ = _continuous(n=300, p=8, seed=3)
+    a = DecisionTreeClassifier(max_features=2, random_state=5).fit(X, y)
+    b = DecisionTreeClassifier(max_features=2, random_state=5).fit(X, y)
+    np.testing.assert_array_equal(a.tree_.feature, b.tree_.feature)
+    full = DecisionTreeClassifier(random_state=5).fit(X, y)
+    others = [
+        DecisionTreeClassifier(max_features="sqrt", random_state=s).fit(X, y) for s in range(4)
+    ]
+    assert any(not np.array_equal(o.tree_.feature, full.tree_.feature) for o in others)
+    with np.errstate(divide="ignore"):
+        np.testing.assert_allclose(np.exp(a.predict_log_proba(X_new)), a.predict_proba(X_new))
