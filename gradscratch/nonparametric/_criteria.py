@@ -58,6 +58,8 @@ class Gini:
         return w - np.sum(sums * sums, axis=0) / _safe(w)
 
     def value(self, sums):
+        # sums from cumulative differences may carry -1e-17 for an absent class
+        sums = np.maximum(sums, 0.0)
         return sums / _safe(sums.sum(axis=0))
 
     def proxy(self, left, right):

@@ -129,6 +129,7 @@ class _Grower:
         self.W = float(crit.weight(S.sum(axis=1)))
         self.nodes = {k: [] for k in _NODE_FIELDS}
         self.goes_left = np.zeros(self.n, dtype=bool)
+        self.features = np.arange(self.p)
         if binner is None:
             self.hist = False
             order = presorted if presorted is not None else np.argsort(X, axis=0, kind="stable").T
@@ -181,8 +182,8 @@ class _Grower:
     def _candidates(self, rep):
         """Non-constant features in a random order; the first ``max_features`` of them."""
         if not self.hist:
-            lo = self.X[rep[:, 0], np.arange(self.p)]
-            hi = self.X[rep[:, -1], np.arange(self.p)]
+            lo = self.X[rep[:, 0], self.features]
+            hi = self.X[rep[:, -1], self.features]
             varying = hi > lo + FEATURE_THRESHOLD
         else:
             varying = np.count_nonzero(rep[2], axis=1) > 1
@@ -190,9 +191,8 @@ class _Grower:
         feats = perm[varying[perm]]
         return feats if self.max_features is None else feats[: self.max_features]
 
-    def _pick(self, left, right, n_left, m, valid, best, feats):
+    def _pick(self, left, right, valid, best, feats):
         """Best proxy ``-(L(left) + L(right))`` over a block; first maximum wins as sklearn."""
-        valid &= (n_left >= self.min_samples_leaf) & (m - n_left >= self.min_samples_leaf)
         if self.min_weight_leaf > 0:
             valid &= self.crit.weight(left) >= self.min_weight_leaf
             valid &= self.crit.weight(right) >= self.min_weight_leaf
@@ -202,7 +202,7 @@ class _Grower:
             proxy = np.where(valid, self.crit.proxy(left, right), -np.inf)
         j = int(np.argmax(proxy))
         if best is None or proxy.flat[j] > best[0]:
-            fi, pos = np.unravel_index(j, proxy.shape)
+            fi, pos = divmod(j, proxy.shape[1])
             return proxy.flat[j], feats[fi], pos, left[:, fi, pos], right[:, fi, pos], fi
         return best
 
@@ -214,7 +214,9 @@ class _Grower:
             n_left = np.cumsum(counts, axis=1)[:, :-1]
             left = np.cumsum(hist, axis=2)[:, :, :-1]
             right = hist.sum(axis=2, keepdims=True) - left
-            best = self._pick(left, right, n_left, m, n_left > 0, best, feats)
+            msl = self.min_samples_leaf
+            valid = (n_left >= msl) & (m - n_left >= msl)
+            best = self._pick(left, right, valid, best, feats)
             if best is None:
                 return None
             _, f, b, lsum, rsum, _ = best
@@ -223,25 +225,28 @@ class _Grower:
             return dict(feature=f, bin=b, threshold=thr, n_left=n_left_best, left=lsum, right=rsum)
         d = self.S.shape[0]
         step = max(1, _CHUNK // max(1, m * d))
-        n_left = np.arange(1, m)
+        # a split after the first p sorted samples (p = a + 1, ..., b) leaves min_samples_leaf
+        # samples on each side
+        a, b = self.min_samples_leaf - 1, m - self.min_samples_leaf
         for start in range(0, len(feats), step):
             fs = feats[start : start + step]
             ids = rep[fs]
             xs = self.X[ids, fs[:, None]]
-            valid = xs[:, 1:] > xs[:, :-1] + FEATURE_THRESHOLD
+            valid = xs[:, a + 1 : b + 1] > xs[:, a:b] + FEATURE_THRESHOLD
             if not valid.any():
                 continue
             cs = np.cumsum(self.S[:, ids], axis=2)
-            left = cs[:, :, :-1]
+            left = cs[:, :, a:b]
             right = cs[:, :, -1:] - left
             prev = best
-            best = self._pick(left, right, n_left, m, valid, best, fs)
+            best = self._pick(left, right, valid, best, fs)
             if best is not prev:
-                fi, pos = best[5], best[2]
+                fi, pos = best[5], best[2] + a
                 bounds = (float(xs[fi, pos]), float(xs[fi, pos + 1]))
         if best is None:
             return None
         _, f, pos, lsum, rsum, _ = best
+        pos += a
         lo, hi = bounds
         thr = lo / 2.0 + hi / 2.0
         if thr == hi or not np.isfinite(thr):
@@ -249,11 +254,15 @@ class _Grower:
         return dict(feature=f, threshold=thr, n_left=int(pos) + 1, left=lsum, right=rsum)
 
     # ---- growth -----------------------------------------------------------------------
-    def _evaluate(self, rep, depth):
-        """Add the node for ``rep`` (as a leaf) and return its split or None."""
+    def _evaluate(self, rep, depth, sums=None):
+        """Add the node for ``rep`` (as a leaf) and return its split or None.
+
+        ``sums``: the node's statistics when its parent's split search already has them.
+        """
         ids = self._ids(rep)
         m = len(ids)
-        sums = self.S[:, ids].sum(axis=1)
+        if sums is None:
+            sums = self.S[:, ids].sum(axis=1)
         w = float(self.crit.weight(sums))
         L = float(self.crit.loss(sums))
         impurity = L / w if w > 0 else 0.0
@@ -294,18 +303,18 @@ class _Grower:
         self.nodes["threshold_bin"][node] = split.get("bin", TREE_UNDEFINED)
 
     def grow_depth_first(self):
-        stack = [(self.root, 0, -1, False)]
+        stack = [(self.root, 0, -1, False, None)]
         while stack:
-            rep, depth, parent, is_left = stack.pop()
-            node, split = self._evaluate(rep, depth)
+            rep, depth, parent, is_left, sums = stack.pop()
+            node, split = self._evaluate(rep, depth, sums)
             if parent >= 0:
                 key = "children_left" if is_left else "children_right"
                 self.nodes[key][parent] = node
             if split is not None:
                 self._link(node, split, TREE_LEAF, TREE_LEAF)
                 left, right = self._children(rep, split)
-                stack.append((right, depth + 1, node, False))
-                stack.append((left, depth + 1, node, True))
+                stack.append((right, depth + 1, node, False, split["right"]))
+                stack.append((left, depth + 1, node, True, split["left"]))
 
     def grow_best_first(self, max_leaf_nodes):
         heap, tick = [], 0
@@ -317,9 +326,9 @@ class _Grower:
             _, _, node, split, rep, depth = heapq.heappop(heap)
             left, right = self._children(rep, split)
             ids = []
-            for child in (left, right):
+            for child, sums in ((left, split["left"]), (right, split["right"])):
                 tick += 1
-                cnode, csplit = self._evaluate(child, depth + 1)
+                cnode, csplit = self._evaluate(child, depth + 1, sums)
                 ids.append(cnode)
                 if csplit is not None:
                     item = (-csplit["improvement"], tick, cnode, csplit, child, depth + 1)
