@@ -1,0 +1,420 @@
+"""The tree engine: CART trees as flat arrays, grown greedily, for trees, forests and boosting.
+
+Function-level API (what the estimators and gradient boosting call)
+-------------------------------------------------------------------
+``grow_tree(X, y=None, *, criterion, ...) -> Tree``
+    Grow one tree. ``criterion`` is ``"gini"``, ``"entropy"``/``"log_loss"`` (``y`` integer
+    class codes in ``[0, n_classes)``), ``"squared_error"`` (``y`` float) or ``"newton"``
+    (``gradient=g, hessian=h, reg_lambda=lambda``: split gain ``G^2/(H+lambda)`` form, leaf
+    value ``-G/(H+lambda)``, see :class:`~._criteria.Newton`). Keywords: ``sample_weight``,
+    ``max_depth``, ``min_samples_split``, ``min_samples_leaf``, ``min_weight_leaf``,
+    ``min_impurity_decrease``, ``max_features`` (an int or None), ``max_leaf_nodes`` (best-first
+    growth when set), ``random_state`` (a seed or numpy Generator, for feature sampling).
+    Exact mode: ``X`` is the float data; splits are searched with sorted cumulative sums and
+    thresholds are midpoints between consecutive distinct values (as scikit-learn).
+    Histogram mode: pass ``binner=`` a fitted :class:`~._binning.Binner` and ``X =
+    binner.transform(X_raw)`` (uint8 codes, from ``bin_data(X_raw, max_bins)``); per-node
+    histograms are built with ``np.bincount`` for the smaller child only, the larger child's
+    being the parent's minus its sibling's.
+
+``Tree``
+    Arrays over nodes: ``children_left``, ``children_right`` (-1 at leaves), ``feature``,
+    ``threshold`` (-2 at leaves; a sample goes left when ``x[feature] <= threshold``),
+    ``threshold_bin`` (histogram mode: go left when ``code <= threshold_bin``), ``value`` (n_nodes,
+    n_values), ``impurity``, ``n_node_samples``, ``weighted_n_node_samples``, ``depth``.
+    ``apply(X)`` (leaf ids on raw X), ``apply_binned(codes)``, ``predict(X) = value[apply(X)]``,
+    ``compute_feature_importances()``, ``node_count``, ``n_leaves``, ``max_depth``. Boosting may
+    overwrite ``value`` per leaf (e.g. after a line search) and then predict with it.
+
+Boosting, for example (one Newton stage on binned data; ``g``, ``h`` per-sample derivatives)::
+
+    codes, binner = bin_data(X, max_bins=255)          # once, before the first stage
+    tree = grow_tree(codes, criterion="newton", gradient=g, hessian=h, reg_lambda=1.0,
+                     binner=binner, max_depth=3, min_samples_leaf=20)
+    leaves = tree.apply_binned(codes)                  # training rows -> leaf ids
+    F += learning_rate * tree.value[leaves, 0]         # value = -G/(H + lambda) per leaf
+    F_test += learning_rate * tree.predict(X_test)[:, 0]
+
+For first-order boosting fit ``criterion="squared_error"`` to ``y = -g`` and overwrite
+``tree.value[leaf, 0]`` with a per-leaf line search before predicting. Rows with zero
+``sample_weight`` are dropped (subsampling); ``random_state`` only orders/draws features.
+
+Nodes are numbered in the order scikit-learn numbers them (depth first, left child first) when
+``max_leaf_nodes`` is None. Splitting stops, as in scikit-learn, at ``max_depth``, when a node
+has fewer than ``min_samples_split`` or ``2 * min_samples_leaf`` samples, when it is pure
+(impurity <= machine epsilon; not for ``newton``), when no split leaves ``min_samples_leaf``
+samples on each side, or when the improvement is below ``min_impurity_decrease``.
+"""
+
+import heapq
+
+import numpy as np
+
+from gradscratch.nonparametric._criteria import make_criterion
+
+__all__ = ["Tree", "grow_tree"]
+
+FEATURE_THRESHOLD = 1e-7  # scikit-learn: values closer than this are not split apart
+EPSILON = np.finfo(np.float64).eps
+TREE_LEAF = -1
+TREE_UNDEFINED = -2
+_CHUNK = 4_000_000  # entries of the cumulative-sum block handled at once (memory bound)
+
+
+class Tree:
+    """A fitted tree as flat node arrays (see the module docstring)."""
+
+    def __init__(self, nodes, n_features):
+        for name, arr in nodes.items():
+            setattr(self, name, arr)
+        self.n_features = n_features
+
+    @property
+    def node_count(self):
+        return len(self.children_left)
+
+    @property
+    def n_leaves(self):
+        return int(np.sum(self.children_left == TREE_LEAF))
+
+    @property
+    def max_depth(self):
+        return int(self.depth.max())
+
+    def _descend(self, X, threshold):
+        node = np.zeros(X.shape[0], dtype=np.intp)
+        active = np.nonzero(self.children_left[node] != TREE_LEAF)[0]
+        # one pass per level, vectorized over the samples still inside the tree
+        while active.size:
+            at = node[active]
+            left = X[active, self.feature[at]] <= threshold[at]
+            node[active] = np.where(left, self.children_left[at], self.children_right[at])
+            active = active[self.children_left[node[active]] != TREE_LEAF]
+        return node
+
+    def apply(self, X):
+        """Leaf index of each row of raw ``X``."""
+        return self._descend(X, self.threshold)
+
+    def apply_binned(self, codes):
+        """Leaf index of each row of binned ``codes`` (histogram-mode trees)."""
+        return self._descend(codes, self.threshold_bin)
+
+    def predict(self, X):
+        """``value`` of each row's leaf, shape (n, n_values)."""
+        return self.value[self.apply(X)]
+
+    def compute_feature_importances(self, normalize=True):
+        """Total impurity decrease per feature, ``sum over splits of L(node) - L(l) - L(r)``.
+
+        Divided by the root weight; normalized to sum to one when ``normalize`` (and nonzero).
+        """
+        inner = np.nonzero(self.children_left != TREE_LEAF)[0]
+        L = self.weighted_n_node_samples * self.impurity
+        gain = L[inner] - L[self.children_left[inner]] - L[self.children_right[inner]]
+        imp = np.bincount(self.feature[inner], weights=gain, minlength=self.n_features)
+        imp = imp / self.weighted_n_node_samples[0]
+        if normalize and imp.sum() > 0:
+            imp = imp / imp.sum()
+        return imp
+
+
+class _Grower:
+    """Greedy growth of one tree; node sample sets are sorted index rows or index vectors."""
+
+    def __init__(self, X, S, crit, binner, params, rng, presorted):
+        self.X, self.S, self.crit, self.binner, self.rng = X, S, crit, binner, rng
+        self.n, self.p = X.shape
+        self.__dict__.update(params)
+        self.W = float(crit.weight(S.sum(axis=1)))
+        self.nodes = {k: [] for k in _NODE_FIELDS}
+        self.goes_left = np.zeros(self.n, dtype=bool)
+        self.features = np.arange(self.p)
+        if binner is None:
+            self.hist = False
+            order = presorted if presorted is not None else np.argsort(X, axis=0, kind="stable").T
+            self.root = np.ascontiguousarray(order)
+        else:
+            self.hist = True
+            self.n_bins = int(max(binner.n_bins_))
+            # flat bin index of every (sample, feature), computed once per tree
+            self.flat = X.astype(np.intp) + np.arange(self.p) * self.n_bins
+            # statistics equal to 1 everywhere (unit weights or Hessians) reuse the counts
+            self.unit = [bool(np.all(S[c] == 1.0)) for c in range(S.shape[0])]
+            self.root = self._histogram(np.arange(self.n))
+
+    # ---- node sample sets -------------------------------------------------------------
+    def _ids(self, rep):
+        return rep[0]
+
+    def _histogram(self, idx):
+        flat = self.flat[idx].ravel()
+        size = self.p * self.n_bins
+        counts = np.bincount(flat, minlength=size)
+        cols = [
+            counts
+            if unit
+            else np.bincount(flat, weights=np.repeat(self.S[c, idx], self.p), minlength=size)
+            for c, unit in enumerate(self.unit)
+        ]
+        hist = np.stack(cols).astype(np.float64).reshape(-1, self.p, self.n_bins)
+        return idx, hist, counts.reshape(self.p, self.n_bins)
+
+    def _children(self, rep, split):
+        f, m = split["feature"], split["n_left"]
+        ids = self._ids(rep)
+        if not self.hist:
+            self.goes_left[rep[f, :m]] = True
+            mask = self.goes_left[rep]
+            left = rep[mask].reshape(self.p, m)
+            right = rep[~mask].reshape(self.p, rep.shape[1] - m)
+            self.goes_left[ids] = False
+            return left, right
+        idx, hist, counts = rep
+        go = self.X[idx, f] <= split["bin"]
+        li, ri = idx[go], idx[~go]
+        small, large = (li, ri) if len(li) <= len(ri) else (ri, li)
+        small_rep = self._histogram(small)
+        large_rep = (large, hist - small_rep[1], counts - small_rep[2])
+        return (small_rep, large_rep) if small is li else (large_rep, small_rep)
+
+    # ---- split search -----------------------------------------------------------------
+    def _candidates(self, rep):
+        """Non-constant features in a random order; the first ``max_features`` of them."""
+        if not self.hist:
+            lo = self.X[rep[:, 0], self.features]
+            hi = self.X[rep[:, -1], self.features]
+            varying = hi > lo + FEATURE_THRESHOLD
+        else:
+            varying = np.count_nonzero(rep[2], axis=1) > 1
+        perm = self.rng.permutation(self.p)
+        feats = perm[varying[perm]]
+        return feats if self.max_features is None else feats[: self.max_features]
+
+    def _pick(self, left, right, valid, best, feats):
+        """Best proxy ``-(L(left) + L(right))`` over a block; first maximum wins as sklearn."""
+        if self.min_weight_leaf > 0:
+            valid &= self.crit.weight(left) >= self.min_weight_leaf
+            valid &= self.crit.weight(right) >= self.min_weight_leaf
+        if not valid.any():
+            return best
+        with np.errstate(divide="ignore", invalid="ignore"):
+            proxy = np.where(valid, self.crit.proxy(left, right), -np.inf)
+        j = int(np.argmax(proxy))
+        if best is None or proxy.flat[j] > best[0]:
+            fi, pos = divmod(j, proxy.shape[1])
+            return proxy.flat[j], feats[fi], pos, left[:, fi, pos], right[:, fi, pos], fi
+        return best
+
+    def _search(self, rep, m):
+        feats = self._candidates(rep)
+        best = None
+        if self.hist:
+            counts, hist = rep[2][feats], rep[1][:, feats]
+            n_left = np.cumsum(counts, axis=1)[:, :-1]
+            left = np.cumsum(hist, axis=2)[:, :, :-1]
+            right = hist.sum(axis=2, keepdims=True) - left
+            msl = self.min_samples_leaf
+            valid = (n_left >= msl) & (m - n_left >= msl)
+            best = self._pick(left, right, valid, best, feats)
+            if best is None:
+                return None
+            _, f, b, lsum, rsum, _ = best
+            n_left_best = int(np.sum(self.X[rep[0], f] <= b))
+            thr = self.binner.bin_thresholds_[f][b]
+            return dict(feature=f, bin=b, threshold=thr, n_left=n_left_best, left=lsum, right=rsum)
+        d = self.S.shape[0]
+        step = max(1, _CHUNK // max(1, m * d))
+        # a split after the first p sorted samples (p = a + 1, ..., b) leaves min_samples_leaf
+        # samples on each side
+        a, b = self.min_samples_leaf - 1, m - self.min_samples_leaf
+        for start in range(0, len(feats), step):
+            fs = feats[start : start + step]
+            ids = rep[fs]
+            xs = self.X[ids, fs[:, None]]
+            valid = xs[:, a + 1 : b + 1] > xs[:, a:b] + FEATURE_THRESHOLD
+            if not valid.any():
+                continue
+            cs = np.cumsum(self.S[:, ids], axis=2)
+            left = cs[:, :, a:b]
+            right = cs[:, :, -1:] - left
+            prev = best
+            best = self._pick(left, right, valid, best, fs)
+            if best is not prev:
+                fi, pos = best[5], best[2] + a
+                bounds = (float(xs[fi, pos]), float(xs[fi, pos + 1]))
+        if best is None:
+            return None
+        _, f, pos, lsum, rsum, _ = best
+        pos += a
+        lo, hi = bounds
+        thr = lo / 2.0 + hi / 2.0
+        if thr == hi or not np.isfinite(thr):
+            thr = lo
+        return dict(feature=f, threshold=thr, n_left=int(pos) + 1, left=lsum, right=rsum)
+
+    # ---- growth -----------------------------------------------------------------------
+    def _evaluate(self, rep, depth, sums=None):
+        """Add the node for ``rep`` (as a leaf) and return its split or None.
+
+        ``sums``: the node's statistics when its parent's split search already has them.
+        """
+        ids = self._ids(rep)
+        m = len(ids)
+        if sums is None:
+            sums = self.S[:, ids].sum(axis=1)
+        w = float(self.crit.weight(sums))
+        L = float(self.crit.loss(sums))
+        impurity = L / w if w > 0 else 0.0
+        node = len(self.nodes["depth"])
+        for key, val in (
+            ("children_left", TREE_LEAF),
+            ("children_right", TREE_LEAF),
+            ("feature", TREE_UNDEFINED),
+            ("threshold", float(TREE_UNDEFINED)),
+            ("threshold_bin", TREE_UNDEFINED),
+            ("value", self.crit.value(sums)),
+            ("impurity", impurity),
+            ("n_node_samples", m),
+            ("weighted_n_node_samples", w),
+            ("depth", depth),
+        ):
+            self.nodes[key].append(val)
+        leaf = (
+            depth >= self.max_depth
+            or m < self.min_samples_split
+            or m < 2 * self.min_samples_leaf
+            or w < 2 * self.min_weight_leaf
+            or (self.crit.checks_purity and impurity <= EPSILON)
+        )
+        split = None if leaf else self._search(rep, m)
+        if split is not None:
+            gain = (L - self.crit.loss(split["left"]) - self.crit.loss(split["right"])) / self.W
+            split["improvement"] = float(gain)
+            if gain + EPSILON < self.min_impurity_decrease:
+                split = None
+        return node, split
+
+    def _link(self, node, split, left, right):
+        self.nodes["children_left"][node] = left
+        self.nodes["children_right"][node] = right
+        self.nodes["feature"][node] = split["feature"]
+        self.nodes["threshold"][node] = split["threshold"]
+        self.nodes["threshold_bin"][node] = split.get("bin", TREE_UNDEFINED)
+
+    def grow_depth_first(self):
+        stack = [(self.root, 0, -1, False, None)]
+        while stack:
+            rep, depth, parent, is_left, sums = stack.pop()
+            node, split = self._evaluate(rep, depth, sums)
+            if parent >= 0:
+                key = "children_left" if is_left else "children_right"
+                self.nodes[key][parent] = node
+            if split is not None:
+                self._link(node, split, TREE_LEAF, TREE_LEAF)
+                left, right = self._children(rep, split)
+                stack.append((right, depth + 1, node, False, split["right"]))
+                stack.append((left, depth + 1, node, True, split["left"]))
+
+    def grow_best_first(self, max_leaf_nodes):
+        heap, tick = [], 0
+        node, split = self._evaluate(self.root, 0)
+        if split is not None:
+            heapq.heappush(heap, (-split["improvement"], tick, node, split, self.root, 0))
+        n_leaves = 1
+        while heap and n_leaves < max_leaf_nodes:
+            _, _, node, split, rep, depth = heapq.heappop(heap)
+            left, right = self._children(rep, split)
+            ids = []
+            for child, sums in ((left, split["left"]), (right, split["right"])):
+                tick += 1
+                cnode, csplit = self._evaluate(child, depth + 1, sums)
+                ids.append(cnode)
+                if csplit is not None:
+                    item = (-csplit["improvement"], tick, cnode, csplit, child, depth + 1)
+                    heapq.heappush(heap, item)
+            self._link(node, split, *ids)
+            n_leaves += 1
+
+    def tree(self):
+        nodes = {}
+        for key, vals in self.nodes.items():
+            nodes[key] = np.array(vals, dtype=_NODE_FIELDS[key])
+        return Tree(nodes, self.p)
+
+
+_NODE_FIELDS = {
+    "children_left": np.intp,
+    "children_right": np.intp,
+    "feature": np.intp,
+    "threshold": np.float64,
+    "threshold_bin": np.intp,
+    "value": np.float64,
+    "impurity": np.float64,
+    "n_node_samples": np.intp,
+    "weighted_n_node_samples": np.float64,
+    "depth": np.intp,
+}
+
+
+def grow_tree(
+    X,
+    y=None,
+    *,
+    criterion="squared_error",
+    n_classes=None,
+    sample_weight=None,
+    gradient=None,
+    hessian=None,
+    reg_lambda=1.0,
+    binner=None,
+    max_depth=None,
+    min_samples_split=2,
+    min_samples_leaf=1,
+    min_weight_leaf=0.0,
+    min_impurity_decrease=0.0,
+    max_features=None,
+    max_leaf_nodes=None,
+    random_state=None,
+    presorted=None,
+):
+    """Grow one tree greedily and return it as a :class:`Tree` (see the module docstring).
+
+    Samples with zero weight are left out (as scikit-learn does with bootstrap counts).
+    ``presorted`` (p, n), optional: ``argsort(X, axis=0).T`` computed once by the caller (forests
+    reuse it across trees).
+    """
+    n = X.shape[0]
+    w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+    crit = make_criterion(criterion, n_classes=n_classes, reg_lambda=reg_lambda)
+    if criterion == "newton":
+        S = crit.stats(np.asarray(gradient, float), np.asarray(hessian, float), w)
+    elif criterion == "squared_error":
+        S = crit.stats(np.asarray(y, dtype=np.float64), w)
+    else:
+        S = crit.stats(np.asarray(y, dtype=np.intp), w)
+    keep = w > 0
+    if not keep.all():
+        if presorted is not None:
+            # zero-weight rows are removed from each sorted row without re-sorting
+            rank = np.cumsum(keep) - 1
+            kept = presorted[keep[presorted]].reshape(presorted.shape[0], -1)
+            presorted = rank[kept]
+        X, S = X[keep], S[:, keep]
+    if presorted is not None and presorted.shape[1] != X.shape[0]:
+        presorted = None
+    params = dict(
+        max_depth=np.inf if max_depth is None else max_depth,
+        min_samples_split=min_samples_split,
+        min_samples_leaf=min_samples_leaf,
+        min_weight_leaf=min_weight_leaf,
+        min_impurity_decrease=min_impurity_decrease,
+        max_features=max_features,
+    )
+    rng = np.random.default_rng(random_state)
+    grower = _Grower(X, S, crit, binner, params, rng, presorted)
+    if max_leaf_nodes is None:
+        grower.grow_depth_first()
+    else:
+        grower.grow_best_first(max_leaf_nodes)
+    return grower.tree()

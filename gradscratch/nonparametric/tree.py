@@ -1,0 +1,306 @@
+"""CART decision trees for classification and regression, grown by the tree engine.
+
+A tree recursively splits the data on one feature ``x_j <= t`` so as to maximize the impurity
+decrease ``N_t / N * (i(t) - N_tL / N_t * i(t_L) - N_tR / N_t * i(t_R))`` (weighted counts
+``N``), with ``i`` the Gini index ``1 - sum_k p_k^2``, the entropy ``-sum_k p_k log2 p_k`` or
+the variance of ``y``. Thresholds are midpoints between consecutive distinct values. As in
+scikit-learn, X is converted to float32 (so thresholds and predictions match scikit-learn's on
+the same data) and the candidate features of a node are visited in a random order, the first
+best split winning ties.
+"""
+
+import numbers
+
+import numpy as np
+
+from gradscratch.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    RegressorMixin,
+    check_classification_targets,
+    check_is_fitted,
+    check_random_state,
+    check_sample_weight,
+    validate_data,
+)
+from gradscratch.nonparametric._tree_engine import grow_tree
+
+__all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "export_text"]
+
+DTYPE = np.float32  # scikit-learn's tree dtype
+
+
+def _check_int_or_frac(name, value, n, low, frac_open_high):
+    """An int >= low, or a fraction of n (``ceil(value * n)``)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        if value < low:
+            raise ValueError(f"{name} must be an int >= {low} or a float in (0, 1], got {value!r}.")
+        return int(value)
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        high_ok = value < 1.0 if frac_open_high else value <= 1.0
+        if 0.0 < value and high_ok:
+            return max(low if low > 1 else 1, int(np.ceil(value * n)))
+    raise ValueError(f"{name} must be an int >= {low} or a float in (0, 1], got {value!r}.")
+
+
+def resolve_max_features(max_features, n_features):
+    """Number of candidate features per split (scikit-learn's rules), or None for all."""
+    if max_features is None:
+        return None
+    if max_features == "sqrt":
+        k = max(1, int(np.sqrt(n_features)))
+    elif max_features == "log2":
+        k = max(1, int(np.log2(n_features)))
+    elif isinstance(max_features, numbers.Integral) and not isinstance(max_features, bool):
+        if not 1 <= max_features:
+            raise ValueError(f"max_features must be >= 1, got {max_features!r}.")
+        k = min(int(max_features), n_features)
+    elif isinstance(max_features, numbers.Real) and 0.0 < max_features <= 1.0:
+        k = max(1, int(max_features * n_features))
+    else:
+        raise ValueError(
+            "max_features must be None, 'sqrt', 'log2', an int >= 1 or a float in (0, 1], "
+            f"got {max_features!r}."
+        )
+    return None if k >= n_features else k
+
+
+class _BaseDecisionTree(BaseEstimator):
+    _criteria = ()
+
+    def _growth_params(self, n_samples, n_features):
+        if self.criterion not in self._criteria:
+            raise ValueError(
+                f"The 'criterion' parameter of {type(self).__name__} must be a str among "
+                f"{sorted(self._criteria)}. Got {self.criterion!r} instead."
+            )
+        if self.max_depth is not None and (
+            not isinstance(self.max_depth, numbers.Integral) or self.max_depth < 0
+        ):
+            raise ValueError(f"max_depth must be None or an int >= 0, got {self.max_depth!r}.")
+        msl = _check_int_or_frac("min_samples_leaf", self.min_samples_leaf, n_samples, 1, True)
+        mss = _check_int_or_frac("min_samples_split", self.min_samples_split, n_samples, 2, False)
+        if not isinstance(self.min_impurity_decrease, numbers.Real) or (
+            self.min_impurity_decrease < 0
+        ):
+            raise ValueError(
+                f"min_impurity_decrease must be a float >= 0, got {self.min_impurity_decrease!r}."
+            )
+        mln = self.max_leaf_nodes
+        if mln is not None and (not isinstance(mln, numbers.Integral) or mln < 2):
+            raise ValueError(f"max_leaf_nodes must be None or an int >= 2, got {mln!r}.")
+        return dict(
+            criterion=self.criterion,
+            max_depth=self.max_depth,
+            min_samples_split=max(mss, 2 * msl),
+            min_samples_leaf=msl,
+            min_impurity_decrease=float(self.min_impurity_decrease),
+            max_features=resolve_max_features(self.max_features, n_features),
+            max_leaf_nodes=None if mln is None else int(mln),
+        )
+
+    def _fit(self, X, y, sample_weight, **engine_args):
+        sample_weight = check_sample_weight(sample_weight, X.shape[0])
+        params = self._growth_params(X.shape[0], X.shape[1])
+        rng = check_random_state(self.random_state)
+        self.tree_ = grow_tree(
+            X, y, sample_weight=sample_weight, random_state=rng, **params, **engine_args
+        )
+        return self
+
+    def _validate_X_predict(self, X):
+        check_is_fitted(self)
+        return validate_data(self, X, reset=False, dtype=DTYPE)
+
+    def apply(self, X):
+        """Index of the leaf that each sample ends up in."""
+        X = self._validate_X_predict(X)
+        return self.tree_.apply(X)
+
+    def get_depth(self):
+        """Depth of the tree (a single leaf has depth 0)."""
+        check_is_fitted(self)
+        return self.tree_.max_depth
+
+    def get_n_leaves(self):
+        """Number of leaves."""
+        check_is_fitted(self)
+        return self.tree_.n_leaves
+
+    @property
+    def feature_importances_(self):
+        """Impurity decrease brought by each feature, normalized to sum to one."""
+        check_is_fitted(self, "tree_")
+        return self.tree_.compute_feature_importances()
+
+
+_DOC_PARAMS = """
+    max_depth : int or None, default=None
+        Maximum depth (0 gives a single leaf); None grows until the leaves are pure or small.
+    min_samples_split : int or float, default=2
+        Minimum number of samples (or fraction of them) to split a node.
+    min_samples_leaf : int or float, default=1
+        Minimum number of samples (or fraction) in each leaf; larger than n gives one leaf.
+    min_impurity_decrease : float, default=0.0
+        A split needs an impurity decrease (formula in the module docstring) of at least this.
+    max_features : int, float, "sqrt", "log2" or None, default=None
+        Number of features drawn at random as split candidates at each node.
+    max_leaf_nodes : int or None, default=None
+        Grow best-first (largest impurity decrease first) up to this many leaves.
+    random_state : None, int or numpy Generator
+        Order in which features are visited and, with max_features, which are drawn.
+"""
+
+
+class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
+    __doc__ = (
+        """CART classification tree.
+
+    Parameters
+    ----------
+    criterion : {"gini", "entropy", "log_loss"}, default="gini"
+"""
+        + _DOC_PARAMS
+        + """
+    Attributes
+    ----------
+    tree_ : Tree (flat node arrays; ``value`` holds the class proportions of each node)
+    classes_, n_classes_, n_features_in_, feature_importances_
+    """
+    )
+
+    _criteria = ("gini", "entropy", "log_loss")
+
+    def __init__(
+        self,
+        criterion="gini",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_impurity_decrease=0.0,
+        max_features=None,
+        max_leaf_nodes=None,
+        random_state=None,
+    ):
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_impurity_decrease = min_impurity_decrease
+        self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None):
+        """Grow the tree on ``X`` (n, p) and class labels ``y``."""
+        X, y = validate_data(self, X, y, dtype=DTYPE)
+        check_classification_targets(y)
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        self.n_classes_ = len(self.classes_)
+        return self._fit(X, codes, sample_weight, n_classes=self.n_classes_)
+
+    def predict_proba(self, X):
+        """Class proportions of each sample's leaf, shape (n, n_classes)."""
+        X = self._validate_X_predict(X)
+        return self.tree_.predict(X)
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba`."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Majority class of each sample's leaf."""
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
+
+
+class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
+    __doc__ = (
+        """CART regression tree (squared error: leaves predict the weighted mean of y).
+
+    Parameters
+    ----------
+    criterion : {"squared_error"}, default="squared_error"
+"""
+        + _DOC_PARAMS
+        + """
+    Attributes
+    ----------
+    tree_ : Tree (flat node arrays; ``value`` holds each node's mean)
+    n_features_in_, feature_importances_
+    """
+    )
+
+    _criteria = ("squared_error",)
+
+    def __init__(
+        self,
+        criterion="squared_error",
+        max_depth=None,
+        min_samples_split=2,
+        min_samples_leaf=1,
+        min_impurity_decrease=0.0,
+        max_features=None,
+        max_leaf_nodes=None,
+        random_state=None,
+    ):
+        self.criterion = criterion
+        self.max_depth = max_depth
+        self.min_samples_split = min_samples_split
+        self.min_samples_leaf = min_samples_leaf
+        self.min_impurity_decrease = min_impurity_decrease
+        self.max_features = max_features
+        self.max_leaf_nodes = max_leaf_nodes
+        self.random_state = random_state
+
+    def fit(self, X, y, sample_weight=None):
+        """Grow the tree on ``X`` (n, p) and real targets ``y``."""
+        X, y = validate_data(self, X, y, y_numeric=True, dtype=DTYPE)
+        return self._fit(X, y, sample_weight)
+
+    def predict(self, X):
+        """Mean target of each sample's leaf."""
+        X = self._validate_X_predict(X)
+        return self.tree_.predict(X)[:, 0]
+
+
+def export_text(decision_tree, feature_names=None, decimals=2):
+    """The tree as indented text rules, in scikit-learn's ``export_text`` layout.
+
+    ::
+
+        |--- petal width <= 0.80
+        |   |--- class: 0
+        |--- petal width >  0.80
+        ...
+    """
+    check_is_fitted(decision_tree, "tree_")
+    t = decision_tree.tree_
+    names = feature_names
+    if names is None:
+        names = [f"feature_{j}" for j in range(t.n_features)]
+    classes = getattr(decision_tree, "classes_", None)
+    return _render(t, names, classes, decimals)
+
+
+def _render(t, names, classes, decimals):
+    out = []
+
+    def walk(node, depth):
+        indent = "|   " * depth + "|---"
+        if t.children_left[node] == -1:
+            v = t.value[node]
+            if classes is not None:
+                out.append(f"{indent} class: {classes[np.argmax(v)]}")
+            else:
+                out.append(f"{indent} value: [{v[0]:.{decimals}f}]")
+            return
+        name, thr = names[t.feature[node]], t.threshold[node]
+        out.append(f"{indent} {name} <= {thr:.{decimals}f}")
+        walk(t.children_left[node], depth + 1)
+        out.append(f"{indent} {name} >  {thr:.{decimals}f}")
+        walk(t.children_right[node], depth + 1)
+
+    walk(0, 0)
+    return "\n".join(out) + "\n"
