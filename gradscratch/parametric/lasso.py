@@ -59,7 +59,8 @@ class ElasticNet(LinearModel):
         ``optim.FISTA()``, or any first-order method, which applies the prox after its step.
         ``optim.LBFGS``/``optim.Newton`` refuse the non-smooth L1 term with a clear error.
     max_iter : int or None, default=None
-        Iteration budget of each optimizer run (None: the optimizer's default).
+        Iteration budget: of the optimizer's run when one is given (None: its default), of
+        all working-set rounds together otherwise (None: 10000).
     tol : float, default=1e-8
         Stop once the duality gap is at most ``tol * ||y - mean(y)||^2_S / W``, scikit-learn's
         criterion. The default is tighter than scikit-learn's 1e-4 because a first-order
@@ -134,7 +135,8 @@ class ElasticNet(LinearModel):
         if self.warm_start and previous is not None and np.shape(previous) == (p,):
             w0 = np.array(previous, dtype=np.float64)
         threshold = self.tol * data.yy / data.weight_sum
-        w, gap, result, gaps = solve(problem, w0, self, threshold, self.optimizer is None)
+        settings = Settings(self.optimizer, self.max_iter, self.tol)
+        w, gap, result, gaps = solve(problem, w0, settings, threshold, self.optimizer is None)
         self.optim_result_ = result
         self.n_iter_ = result.n_iter
         self.coef_ = w
