@@ -227,4 +227,5 @@ def test_zero_penalty_and_pure_ridge_stay_finite(correlated_regression):
     ref = sk.Ridge(alpha=0.5 * len(y)).fit(X, y)  # sklearn's Ridge does not divide by n
     f_ours = _objective(X, y, ridge.coef_, ridge.intercept_, 0.5, 0.0)
     f_ref = _objective(X, y, ref.coef_, ref.intercept_, 0.5, 0.0)
-    assert (f_ours - f_ref) / f_ref <= 1e-7
+    # gap <= tol ||y_c||^2 / n bounds this ridge objective's excess to ~2e-7 here.
+    assert (f_ours - f_ref) / f_ref <= 1e-6
