@@ -190,6 +190,7 @@ def solve(problem, w0, settings, threshold, working_sets=True):
     active = problem.norms2 > 0  # a constant column never enters: its correlation is 0
     w[~active] = 0.0
     size, converged = 0, False
+    polish_next = bool(np.any(w))  # a warm start (the previous alpha) may have the support
     budget = TOTAL_MAX_ITER if settings.max_iter is None else settings.max_iter
     for _ in range(MAX_OUTER):
         gap, xta, dual_norm = problem.gap(problem.data, w)
@@ -202,6 +203,12 @@ def solve(problem, w0, settings, threshold, working_sets=True):
             dist = (1.0 - np.abs(xta) / max(a, dual_norm)) / np.sqrt(problem.norms2 + b)
         active &= ~(dist > np.sqrt(2.0 * gap * W) / a)
         w[~active] = 0.0
+        if polish_next:
+            # Newton on the current support and signs: exact when they are the optimum's.
+            polish_next, polished = False, _polish(problem, w)
+            if polished is not w:
+                w = polished
+                continue
         priority = np.where(active, dist, np.inf)
         priority[w != 0] = -np.inf
         n_active = int(active.sum())
@@ -222,8 +229,7 @@ def solve(problem, w0, settings, threshold, working_sets=True):
         w[columns] = result.x
         # Polish once a round is long compared with the cost of a Newton solve on the support
         # (one gradient pass per support feature for the Hessian).
-        if result.n_iter >= max(POLISH_AFTER, np.count_nonzero(w) // 2):
-            w = _polish(problem, w)
+        polish_next = result.n_iter >= max(POLISH_AFTER, np.count_nonzero(w) // 2)
     if not converged:
         warnings.warn(
             f"The working-set solver stopped before the duality gap reached {threshold:.3e} "
