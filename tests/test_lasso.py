@@ -111,7 +111,9 @@ def test_path_returns_n_iter_and_accepts_alphas(wide_regression):
         assert (f_ours - f_ref) / f_ref <= 1e-7
 
 
-@pytest.mark.parametrize("optimizer", [optim.ProximalGradient(), optim.FISTA()], ids=repr)
+@pytest.mark.parametrize(
+    "optimizer", [optim.ProximalGradient(), optim.FISTA(), optim.GradientDescent()], ids=repr
+)
 def test_any_proximal_optimizer_reaches_the_optimum(diabetes_standardized, optimizer):
     X, y = diabetes_standardized
     alpha = 0.1 * _alpha_max(X, y, 1.0)
@@ -229,3 +231,13 @@ def test_zero_penalty_and_pure_ridge_stay_finite(correlated_regression):
     f_ref = _objective(X, y, ref.coef_, ref.intercept_, 0.5, 0.0)
     # gap <= tol ||y_c||^2 / n bounds this ridge objective's excess to ~2e-7 here.
     assert (f_ours - f_ref) / f_ref <= 1e-6
+
+
+def test_budget_exhausted_warns(correlated_regression):
+    X, y = correlated_regression
+    alpha = 0.005 * _alpha_max(X, y, 1.0)
+    with pytest.warns(optim.ConvergenceWarning, match="increase max_iter"):
+        model = Lasso(alpha=alpha, max_iter=5).fit(X, y)
+    assert not model.optim_result_.converged and np.all(np.isfinite(model.coef_))
+    with pytest.warns(optim.ConvergenceWarning, match="did not converge"):
+        Lasso(alpha=alpha, optimizer=optim.FISTA(), max_iter=5).fit(X, y)

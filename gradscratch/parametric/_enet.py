@@ -18,6 +18,10 @@ features (the support and the features nearest to violating the KKT conditions
 checked on all features, features that the gap-safe rule (Ndiaye et al., 2017; scikit-learn's
 rule) proves to be zero at the optimum are discarded, and the set grows until the full gap
 meets the tolerance. Each subproblem is the same loss and the same prox, solved through optim.
+Once a round has run long (or a warm start brings a support, as along a path), the support is
+polished: with the signs s fixed the L1 term is the linear l1 s.w, and ``optim.Newton`` solves
+that smooth quadratic on the support in one step; the point is kept only if the signs hold
+and the objective does not rise, and the full duality gap decides as always.
 """
 
 import time

@@ -77,8 +77,10 @@ class ElasticNet(LinearModel):
     dual_gap_ : float
         The duality gap at the solution, in objective units (scikit-learn's ``dual_gap_``).
     gap_history_ : ndarray
-        The duality gap after every optimizer iteration (of the working-set subproblem being
-        solved, for the default solver; of the whole problem otherwise).
+        Duality gaps, starting at the initial point. With an ``optimizer`` given: the gap of
+        the whole problem after every iteration (``n_iter_ + 1`` entries). With the default
+        working-set solver: the full gap at the start of each round, then the gap of the
+        round's subproblem after each of its iterations (every 5th on sets over 200).
     n_iter_ : int
         Optimizer iterations (summed over the working-set rounds).
     n_features_in_ : int
@@ -91,7 +93,9 @@ class ElasticNet(LinearModel):
     The default solver keeps a working set of features: FISTA solves the problem restricted
     to it (on its Gram block, a tiny quadratic), the duality gap and the KKT conditions
     |X_j^T S r| / W <= alpha * l1_ratio are checked on all features, features proven zero by
-    the gap-safe rule are dropped, and the set grows until the full gap meets ``tol``.
+    the gap-safe rule are dropped, and the set grows until the full gap meets ``tol``. After a
+    long round the support is polished by one ``optim.Newton`` solve with the signs fixed
+    (where the L1 term is linear), kept only if the signs hold and the objective does not rise.
     """
 
     def __init__(
