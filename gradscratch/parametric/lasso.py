@@ -162,8 +162,8 @@ class Lasso(ElasticNet):
     >>> from gradscratch.datasets import load_diabetes
     >>> X, y = load_diabetes(return_X_y=True)
     >>> model = Lasso(alpha=0.1).fit(X, y)
-    >>> int((model.coef_ != 0).sum())
-    8
+    >>> int((model.coef_ != 0).sum())  # as scikit-learn's Lasso(alpha=0.1)
+    7
     """
 
     def __init__(
