@@ -216,7 +216,10 @@ def solve(problem, w0, settings, threshold, working_sets=True):
         priority = np.where(active, dist, np.inf)
         priority[w != 0] = -np.inf
         n_active = int(active.sum())
-        size = min(n_active, max(MIN_WORKING_SET, 2 * np.count_nonzero(w), size))
+        # Double the support (Celer's rule); quadruple it while every feature of the last set
+        # came out nonzero, a sign that the support is larger still.
+        nnz = np.count_nonzero(w)
+        size = min(n_active, max(MIN_WORKING_SET, (4 if nnz == size else 2) * nnz, size))
         columns = np.sort(np.argsort(priority, kind="stable")[:size])
         target = max(0.5 * threshold, 1e-3 * gap)
         if budget <= 0:
