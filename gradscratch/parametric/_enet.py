@@ -43,6 +43,7 @@ ROUND_MAX_ITER = 200  # FISTA iterations per round before the support is polishe
 TOTAL_MAX_ITER = 10000  # the default budget of a working-set fit, over all rounds
 POLISH_AFTER = 20  # polish the support after rounds at least this long
 POLISH_MAX_SUPPORT = 500
+POLISH_SMALL = 20  # always polish supports this small
 
 
 class Settings:
@@ -194,7 +195,7 @@ def solve(problem, w0, settings, threshold, working_sets=True):
     active = problem.norms2 > 0  # a constant column never enters: its correlation is 0
     w[~active] = 0.0
     size, converged = 0, False
-    polish_next = bool(np.any(w))  # a warm start (the previous alpha) may have the support
+    warm = bool(np.any(w))  # a warm start (the previous alpha) may have the support
     budget = TOTAL_MAX_ITER if settings.max_iter is None else settings.max_iter
     for _ in range(MAX_OUTER):
         gap, xta, dual_norm = problem.gap(problem.data, w)
@@ -207,9 +208,9 @@ def solve(problem, w0, settings, threshold, working_sets=True):
             dist = (1.0 - np.abs(xta) / max(a, dual_norm)) / np.sqrt(problem.norms2 + b)
         active &= ~(dist > np.sqrt(2.0 * gap * W) / a)
         w[~active] = 0.0
-        if polish_next:
-            # Newton on the current support and signs: exact when they are the optimum's.
-            polish_next, polished = False, _polish(problem, w)
+        if warm:
+            # Newton on the warm start's support and signs: exact when they are the optimum's.
+            warm, polished = False, _polish(problem, w)
             if polished is not w:
                 w = polished
                 continue
@@ -234,9 +235,11 @@ def solve(problem, w0, settings, threshold, working_sets=True):
         budget -= result.n_iter
         w = np.zeros_like(w)
         w[columns] = result.x
-        # Polish once a round is long compared with the cost of a Newton solve on the support
-        # (one gradient pass per support feature for the Hessian).
-        polish_next = result.n_iter >= max(POLISH_AFTER, np.count_nonzero(w) // 2)
+        # Polish when the Newton solve is cheap (a small support) or cheap compared with the
+        # round (its Hessian costs one gradient pass per support feature).
+        nnz = np.count_nonzero(w)
+        if nnz <= POLISH_SMALL or result.n_iter >= max(POLISH_AFTER, nnz // 2):
+            w = _polish(problem, w)
     if not converged:
         warnings.warn(
             f"The working-set solver stopped before the duality gap reached {threshold:.3e} "
