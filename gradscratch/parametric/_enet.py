@@ -222,7 +222,9 @@ def solve(problem, w0, settings, threshold, working_sets=True):
         nnz = np.count_nonzero(w)
         size = min(n_active, max(MIN_WORKING_SET, (4 if nnz == size else 2) * nnz, size))
         columns = np.sort(np.argsort(priority, kind="stable")[:size])
-        target = max(0.5 * threshold, 1e-3 * gap)
+        # Solve a round to a fraction of the full gap, or to the end once it holds every
+        # feature left (its gap is then the full gap).
+        target = 0.5 * threshold if size == n_active else max(0.5 * threshold, 1e-3 * gap)
         if budget <= 0:
             break
         offset = time.perf_counter() - start
