@@ -43,22 +43,24 @@ def run(out_dir):
     ax.grid(alpha=0.3)
 
     threshold = TOL * (y @ y) / len(y)
-    ax2.semilogy(np.log10(alphas), np.maximum(gaps, 1e-16), "o-", ms=3, label="lasso gap")
-    ax2.semilogy(np.log10(e_alphas), np.maximum(e_gaps, 1e-16), "s-", ms=3, label="enet gap")
-    ax2.axhline(threshold, color="k", ls=":", label="tol * ||y||^2 / n")
+    worst = max(gaps.max(), e_gaps.max())
+    ax2.step(np.log10(alphas), np.count_nonzero(coefs, axis=0), where="mid", label="lasso")
+    ax2.step(np.log10(e_alphas), np.count_nonzero(e_coefs, axis=0), where="mid", ls="--")
+    ax2.lines[-1].set_label(f"elastic net ({L1_RATIO})")
     ax2.invert_xaxis()
     ax2.set_xlabel("log10(alpha)")
-    ax2.set_ylabel("duality gap at the returned point")
+    ax2.set_ylabel("nonzero coefficients")
     twin = ax2.twinx()
     twin.plot(np.log10(alphas), iters, color="gray", lw=0.8, label="lasso FISTA iterations")
-    twin.set_ylabel("FISTA iterations (warm-started)", color="gray")
-    ax2.set_title("Every point certified by its duality gap")
-    ax2.legend(fontsize=7, loc="lower left")
+    twin.set_ylabel("FISTA iterations per alpha (warm-started)", color="gray")
+    ax2.set_title(f"largest duality gap {worst:.1e} <= tol ||y||^2/n = {threshold:.1e}", fontsize=9)
+    ax2.legend(fontsize=7, loc="upper left")
     caption = (
         "Regularization paths of diabetes against log(alpha) on scikit-learn's grid: the "
         "lasso (solid) lets variables in one at a time; the elastic net (dashed, "
-        f"l1_ratio={L1_RATIO}) shrinks and groups them. Right: the duality gap certifying each "
-        "point (below the tolerance line) and the FISTA iterations each warm-started alpha took."
+        f"l1_ratio={L1_RATIO}) shrinks and groups them. Right: the number of nonzero "
+        "coefficients, the FISTA iterations each warm-started alpha took (0 when the previous "
+        "support, polished by one Newton step, was already optimal), and the largest duality gap."
     )
     return [(save(fig, out_dir, "lasso_path.png"), caption)]
 
