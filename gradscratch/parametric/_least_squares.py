@@ -82,6 +82,26 @@ class LeastSquares:
         """The best intercept for coefficients w."""
         return self.y_offset - float(self.x_offset @ w)
 
+    def restrict(self, columns, gram_block=None):
+        """The same data term on the features ``columns`` only, on their sufficient statistics.
+
+        ``gram_block`` (Xc^T S Xc restricted to ``columns``) may be given when the caller
+        already has it; otherwise it is taken from the Gram matrix or computed from the design.
+        """
+        columns = np.asarray(columns, dtype=np.intp)
+        if gram_block is None:
+            if self.use_gram:
+                gram_block = self.gram[np.ix_(columns, columns)]
+            else:
+                Xs = self.X[:, columns]
+                gram_block = Xs.T @ Xs
+        sub = object.__new__(LeastSquares)
+        sub.n_samples, sub.weight_sum = self.n_samples, self.weight_sum
+        sub.x_offset, sub.y_offset = self.x_offset[columns], self.y_offset
+        sub.use_gram, sub.gram, sub.X, sub.y = True, gram_block, None, None
+        sub.Xty, sub.yy = self.Xty[columns], self.yy
+        return sub
+
     @property
     def gradient_scale(self):
         """Norm of the RSS gradient at w = 0, the scale that relative tolerances refer to."""
