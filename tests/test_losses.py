@@ -65,3 +65,16 @@ def test_huge_margins_do_not_overflow():
     value = losses.multinomial_log_loss(np.eye(3)[[2, 1]], Fm)
     np.testing.assert_allclose(value, [2000.0, 0.0])
     assert np.all(np.isfinite(autograd.grad(lambda f: anp.sum(losses.logsumexp(f)))(Fm)))
+
+
+def test_logsumexp_second_derivatives_are_exact():
+    # The max shift is a constant outside autograd's trace: the Hessian must still be the
+    # softmax covariance diag(p) - p p^T, row by row.
+    F = F64[:2]
+    H = autograd.hessian(lambda f: anp.sum(losses.logsumexp(anp.reshape(f, F.shape))))(F.ravel())
+    P = np.exp(F) / np.exp(F).sum(axis=1, keepdims=True)
+    expected = np.zeros((F.size, F.size))
+    for i, p in enumerate(P):
+        block = slice(4 * i, 4 * i + 4)
+        expected[block, block] = np.diag(p) - np.outer(p, p)
+    np.testing.assert_allclose(H, expected, atol=1e-12)
