@@ -18,6 +18,7 @@ __all__ = [
     "log_softmax",
     "logsumexp",
     "multinomial_log_loss",
+    "softplus",
     "squared_error",
 ]
 
@@ -42,7 +43,13 @@ def binary_log_loss(y, F):
     with sigma(F) = 1 / (1 + exp(-F)). ``logaddexp(0, F)`` is log(1 + exp(F)) without
     overflow, so a huge margin gives a loss near 0 (or near |F|), never inf or NaN.
     """
-    return anp.logaddexp(0.0, F) - y * F
+    return softplus(F) - y * F
+
+
+def softplus(F):
+    """log(1 + exp(F)) = logaddexp(0, F), the Bernoulli log-partition: binary_log_loss is
+    softplus(F) - y F, as multinomial_log_loss is logsumexp(F) - Y . F (the GLM form)."""
+    return anp.logaddexp(0.0, F)
 
 
 def logsumexp(F):
