@@ -134,3 +134,13 @@ def test_penalized_fits_are_refused(diabetes, cancer_small):
         LogisticRegression(C=np.inf).fit(Xc, three).summary()
     with pytest.raises(ValueError, match="alpha"):
         LinearRegression().fit(X, y).summary(alpha=1.5)
+
+
+def test_observed_information_is_the_logistic_hessian(cancer_small):
+    X, y = cancer_small
+    w = np.linspace(0.5, 1.5, len(y))
+    model = LogisticRegression(C=np.inf, tol=1e-10).fit(X, y, sample_weight=w)
+    design = np.column_stack([X, np.ones(len(y))])  # the fit's order: [w, b]
+    p = 1.0 / (1.0 + np.exp(-design @ np.append(model.coef_[0], model.intercept_)))
+    expected = design.T @ (design * (w * p * (1 - p))[:, None])
+    np.testing.assert_allclose(model._information, expected, rtol=1e-10)

@@ -220,3 +220,15 @@ def test_trace_and_pickle(iris):
     assert len(model.optim_result_.trace["fun"]) == model.n_iter_ + 1
     clone = pickle.loads(pickle.dumps(model))
     np.testing.assert_array_equal(clone.predict_proba(X), model.predict_proba(X))
+
+
+@pytest.mark.parametrize("n_classes", [2, 3])
+def test_data_term_gradient_matches_finite_differences(n_classes):
+    from gradscratch.parametric.logistic import _LogisticData
+    from tests.conftest import assert_gradient_matches
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(30, 4))
+    y = rng.integers(0, n_classes, size=30)
+    data = _LogisticData(X, y, rng.uniform(0.5, 2.0, size=30), n_classes, True)
+    assert_gradient_matches(data.mean_nll, rng.normal(size=data.n_params))
