@@ -144,3 +144,19 @@ def test_observed_information_is_the_logistic_hessian(cancer_small):
     p = 1.0 / (1.0 + np.exp(-design @ np.append(model.coef_[0], model.intercept_)))
     expected = design.T @ (design * (w * p * (1 - p))[:, None])
     np.testing.assert_allclose(model._information, expected, rtol=1e-10)
+
+
+def test_observed_information_equals_autograds_dense_hessian(cancer_small):
+    import autograd
+
+    from gradscratch.parametric.inference import logistic_information
+    from gradscratch.parametric.logistic import _LogisticData
+
+    X, y = cancer_small
+    w = np.linspace(0.5, 1.5, len(y))
+    x = np.linspace(-1.0, 1.0, X.shape[1] + 1)
+    for fit_intercept in [True, False]:
+        data = _LogisticData(X, y, w, 2, fit_intercept)
+        x_fit = x if fit_intercept else x[:-1]
+        dense = data.weight_sum * autograd.hessian(data.mean_nll)(x_fit)
+        np.testing.assert_allclose(logistic_information(data, x_fit), dense, rtol=1e-10)
