@@ -140,7 +140,9 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
                 "LogisticRegression needs samples of at least 2 classes (with positive weight) "
                 f"in the data, but the data contain only one class: {self.classes_[present]!r}."
             )
-        data = _LogisticData(X, y_idx, weights, len(self.classes_), self.fit_intercept)
+        data = _LogisticData(
+            X, y_idx, weights, len(self.classes_), self.fit_intercept, self.C != np.inf
+        )
         result = minimize_objective(self, self._objective(data))
         self.coef_, self.intercept_ = data.unpack(result.x)
         self._information = None
@@ -222,8 +224,9 @@ class _LogisticData:
     intercept). ``mean_nll(x)`` = sum_i s_i l_i / sum_i s_i, written with autograd.numpy.
     """
 
-    def __init__(self, X, y_idx, weights, n_classes, fit_intercept):
+    def __init__(self, X, y_idx, weights, n_classes, fit_intercept, penalized=True):
         self.X = X
+        self.penalized = penalized
         self.n_features = X.shape[1]
         self.binary = n_classes == 2
         self.n_outputs = 1 if self.binary else n_classes
@@ -258,15 +261,15 @@ class _LogisticData:
     def unpack(self, x):
         """coef_ (k, p) and intercept_ (k,) as scikit-learn shapes them.
 
-        The softmax is unchanged by a common shift of the K rows of (W, b); the penalty fixes
-        that of W (rows summing to zero at the optimum) but not that of the unpenalized b,
-        which is centred (as scikit-learn's fits come out), and W is centred too (a no-op
-        with a penalty, the minimum-norm choice without).
+        The softmax is unchanged by a common shift of the K rows of (W, b); a penalty fixes
+        that of W but not that of the unpenalized b, which is centred (as scikit-learn's fits
+        come out). Without a penalty W is centred too (the minimum-norm choice).
         """
         k, p = self.n_outputs, self.n_features
         coef = np.array(x[: k * p]).reshape(k, p)
         intercept = np.array(x[k * p :]) if self.fit_intercept else np.zeros(k)
         if not self.binary:
-            coef -= coef.mean(axis=0)
+            if not self.penalized:
+                coef -= coef.mean(axis=0)
             intercept -= intercept.mean()
         return coef, intercept
