@@ -160,3 +160,10 @@ def test_observed_information_equals_autograds_dense_hessian(cancer_small):
         x_fit = x if fit_intercept else x[:-1]
         dense = data.weight_sum * autograd.hessian(data.mean_nll)(x_fit)
         np.testing.assert_allclose(logistic_information(data, x_fit), dense, rtol=1e-10)
+
+
+def test_more_features_than_samples_is_refused():
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(5, 8)), rng.normal(size=5)
+    with pytest.raises(ValueError, match="more samples than coefficients"):
+        LinearRegression().fit(X, y).summary()

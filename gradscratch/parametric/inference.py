@@ -18,6 +18,7 @@ from autograd import elementwise_grad
 from gradscratch.base import check_is_fitted
 from gradscratch.losses import binary_log_loss
 from gradscratch.parametric._distributions import norm_ppf, norm_sf, t_ppf, t_sf, vectorize
+from gradscratch.parametric._least_squares import GRAM_MAX_FEATURES
 
 __all__ = ["SummaryTable", "least_squares_statistics", "linear_summary", "logistic_summary"]
 
@@ -104,10 +105,11 @@ def _table(names, coef, cov, statistic_name, df, alpha, title):
 
 def least_squares_statistics(data, w):
     """What OLS inference needs from a :class:`LeastSquares` data term at coefficients w:
-    the centred weighted Gram matrix Xc^T S Xc, the weighted means, sum s_i, the RSS, n."""
-    gram = data.gram if data.use_gram else data.X.T @ data.X
+    the centred weighted Gram matrix Xc^T S Xc (kept only when the fit formed it anyway: when
+    p > n there is no inference, and above GRAM_MAX_FEATURES it is not worth p^2 memory),
+    the weighted means, sum s_i, the RSS, n."""
     return {
-        "gram": np.array(gram),
+        "gram": data.gram if data.use_gram else None,
         "x_offset": np.array(data.x_offset),
         "weight_sum": data.weight_sum,
         "rss": float(data.rss(w)),
@@ -132,7 +134,12 @@ def linear_summary(model, alpha=0.05, feature_names=None):
         )
     stats = model._inference_stats
     gram, mean = stats["gram"], stats["x_offset"]
-    p = gram.shape[0]
+    p = len(mean)
+    if gram is None:
+        raise ValueError(
+            f"summary() needs more samples than coefficients and at most "
+            f"{GRAM_MAX_FEATURES} features, got n={stats['n_samples']}, p={p}."
+        )
     k = p + int(model.fit_intercept)
     df = stats["n_samples"] - k
     if df <= 0:
