@@ -160,7 +160,9 @@ def test_adam_if_present(cancer):
     reference = LogisticRegression(C=0.05, tol=1e-12).fit(X, y)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optim.ConvergenceWarning)
-        ours = LogisticRegression(C=0.05, optimizer=adam(), max_iter=5000, tol=1e-8).fit(X, y)
+        ours = LogisticRegression(C=0.05, optimizer=adam(lr=0.01), max_iter=5000, tol=1e-8).fit(
+            X, y
+        )
     np.testing.assert_allclose(
         ours.coef_, reference.coef_, rtol=1e-2, atol=1e-2 * np.abs(reference.coef_).max()
     )
