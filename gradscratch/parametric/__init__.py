@@ -2,5 +2,14 @@
 
 from gradscratch.parametric.lasso import ElasticNet, Lasso, enet_path, lasso_path
 from gradscratch.parametric.linear import LinearRegression, Ridge
+from gradscratch.parametric.logistic import LogisticRegression
 
-__all__ = ["LinearRegression", "Ridge", "Lasso", "ElasticNet", "lasso_path", "enet_path"]
+__all__ = [
+    "ElasticNet",
+    "Lasso",
+    "LinearRegression",
+    "LogisticRegression",
+    "Ridge",
+    "enet_path",
+    "lasso_path",
+]
