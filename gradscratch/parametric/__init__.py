@@ -1,5 +1,6 @@
 """Parametric models: each a loss written with autograd.numpy, minimized by an optimizer."""
 
 from gradscratch.parametric.linear import LinearRegression, Ridge
+from gradscratch.parametric.logistic import LogisticRegression
 
-__all__ = ["LinearRegression", "Ridge"]
+__all__ = ["LinearRegression", "LogisticRegression", "Ridge"]

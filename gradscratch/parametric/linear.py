@@ -18,6 +18,7 @@ from gradscratch.parametric._model import (
     check_non_negative,
     minimize_objective,
 )
+from gradscratch.parametric.inference import least_squares_statistics, linear_summary
 
 __all__ = ["LinearModel", "LinearRegression", "Ridge"]
 
@@ -39,7 +40,12 @@ class LinearModel(ParametricModel, RegressorMixin, BaseEstimator):
         result = minimize_objective(self, self._objective(data))
         self.coef_ = result.x
         self.intercept_ = data.intercept(result.x) if self.fit_intercept else 0.0
+        self._inference_stats = least_squares_statistics(data, result.x)
         return self
+
+    def summary(self, alpha=0.05, feature_names=None):
+        """OLS inference table: see :func:`gradscratch.parametric.inference.linear_summary`."""
+        return linear_summary(self, alpha=alpha, feature_names=feature_names)
 
     def _check_params(self):
         pass

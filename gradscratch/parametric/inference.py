@@ -1,0 +1,205 @@
+"""Wald inference for unpenalized fits: standard errors, test statistics, p-values, intervals.
+
+Ordinary least squares (exact under Gaussian errors): Cov(beta) = sigma^2 (X^T S X)^{-1} with
+sigma^2 = RSS / (n - k), t statistics with n - k degrees of freedom (k coefficients, the
+intercept included). Logistic regression (asymptotic): Cov(beta) = I(beta)^{-1}, I the observed
+information, the Hessian of the negative log-likelihood sum_i s_i l_i at the fit, which
+autograd computes from the same loss the model minimized; z statistics and normal p-values.
+Both solve linear systems (never an explicit inverse of X^T X). A penalized fit (Ridge,
+LogisticRegression with finite C) is refused: its estimates are biased towards zero and these
+formulas give no valid test.
+"""
+
+from dataclasses import dataclass
+
+import autograd
+import numpy as np
+
+from gradscratch.base import check_is_fitted
+from gradscratch.parametric._distributions import norm_ppf, norm_sf, t_ppf, t_sf, vectorize
+
+__all__ = ["SummaryTable", "least_squares_statistics", "linear_summary", "logistic_summary"]
+
+
+@dataclass
+class SummaryTable:
+    """Coefficient table of a fitted model, intercept first; ``print`` it to read it.
+
+    Attributes
+    ----------
+    names : list of str
+    coef, std_err, statistic, p_value : ndarray of shape (k,)
+    conf_int : ndarray of shape (k, 2)
+        The (1 - alpha) Wald interval of each coefficient.
+    statistic_name : "t" or "z"
+    df : float or None
+        Degrees of freedom of the t statistics (None for z).
+    alpha : float
+    title : str
+    """
+
+    names: list
+    coef: np.ndarray
+    std_err: np.ndarray
+    statistic: np.ndarray
+    p_value: np.ndarray
+    conf_int: np.ndarray
+    statistic_name: str
+    df: float
+    alpha: float
+    title: str
+
+    def __str__(self):
+        lo, hi = f"[{self.alpha / 2:g}", f"{1 - self.alpha / 2:g}]"
+        header = ["", "coef", "std err", self.statistic_name, f"P>|{self.statistic_name}|", lo, hi]
+        rows = [
+            [name, *(f"{v:.4g}" for v in (c, s, t)), f"{p:.3g}", f"{a:.4g}", f"{b:.4g}"]
+            for name, c, s, t, p, (a, b) in zip(
+                self.names, self.coef, self.std_err, self.statistic, self.p_value, self.conf_int
+            )
+        ]
+        widths = [max(len(r[j]) for r in [header, *rows]) for j in range(len(header))]
+        lines = [
+            "  ".join(
+                cell.ljust(w) if j == 0 else cell.rjust(w)
+                for j, (cell, w) in enumerate(zip(r, widths))
+            )
+            for r in [header, *rows]
+        ]
+        rule = "=" * len(lines[0])
+        dof = "" if self.df is None else f" ({self.df:g} degrees of freedom)"
+        return "\n".join([self.title + dof, rule, lines[0], "-" * len(rule), *lines[1:], rule])
+
+    __repr__ = __str__
+
+
+def _names(model, k_coef, fit_intercept, feature_names):
+    if feature_names is None:
+        feature_names = getattr(model, "feature_names_in_", None)
+    if feature_names is None:
+        feature_names = [f"x{j}" for j in range(k_coef)]
+    feature_names = [str(n) for n in feature_names]
+    if len(feature_names) != k_coef:
+        raise ValueError(f"feature_names has {len(feature_names)} names for {k_coef} features.")
+    return (["const"] if fit_intercept else []) + feature_names
+
+
+def _table(names, coef, cov, statistic_name, df, alpha, title):
+    if not 0 < alpha < 1:
+        raise ValueError(f"alpha must be in (0, 1), got {alpha!r}.")
+    std_err = np.sqrt(np.diag(cov))
+    statistic = coef / std_err
+    if df is None:
+        p_value = 2.0 * vectorize(norm_sf, np.abs(statistic))
+        q = norm_ppf(1.0 - alpha / 2.0)
+    else:
+        p_value = 2.0 * vectorize(lambda t: t_sf(t, df), np.abs(statistic))
+        q = t_ppf(1.0 - alpha / 2.0, df)
+    conf_int = np.column_stack([coef - q * std_err, coef + q * std_err])
+    return SummaryTable(
+        names, coef, std_err, statistic, p_value, conf_int, statistic_name, df, alpha, title
+    )
+
+
+def least_squares_statistics(data, w):
+    """What OLS inference needs from a :class:`LeastSquares` data term at coefficients w:
+    the centred weighted Gram matrix Xc^T S Xc, the weighted means, sum s_i, the RSS, n."""
+    gram = data.gram if data.use_gram else data.X.T @ data.X
+    return {
+        "gram": np.array(gram),
+        "x_offset": np.array(data.x_offset),
+        "weight_sum": data.weight_sum,
+        "rss": float(data.rss(w)),
+        "n_samples": data.n_samples,
+    }
+
+
+def linear_summary(model, alpha=0.05, feature_names=None):
+    """OLS inference table for a fitted LinearRegression (intercept first).
+
+    With centred design Xc and G = Xc^T S Xc, Cov(w) = sigma^2 G^{-1}, Cov(b, w) =
+    -sigma^2 G^{-1} x_mean and Var(b) = sigma^2 (1 / sum s + x_mean^T G^{-1} x_mean): the blocks
+    of sigma^2 (X^T S X)^{-1} for the design [1, X], obtained from one solve with G.
+    sigma^2 = RSS / (n - k); t statistics with n - k degrees of freedom.
+    """
+    check_is_fitted(model)
+    if getattr(model, "alpha", 0) != 0:
+        raise ValueError(
+            f"summary() is refused for {type(model).__name__}(alpha={model.alpha!r}): the "
+            "penalty biases the coefficients towards zero, so the OLS standard errors, t tests "
+            "and intervals do not apply. Fit LinearRegression (or alpha=0) for inference."
+        )
+    stats = model._inference_stats
+    gram, mean = stats["gram"], stats["x_offset"]
+    p = gram.shape[0]
+    k = p + int(model.fit_intercept)
+    df = stats["n_samples"] - k
+    if df <= 0:
+        raise ValueError(f"summary() needs more samples than coefficients ({k}), got {df + k}.")
+    try:
+        solved = np.linalg.solve(gram, np.column_stack([np.eye(p), mean]))
+    except np.linalg.LinAlgError as err:
+        raise ValueError(
+            "summary() needs X^T X to be invertible: the features are collinear (or constant), "
+            "so the coefficients are not identified."
+        ) from err
+    sigma2 = stats["rss"] / df
+    ginv, ginv_mean = solved[:, :p], solved[:, p]
+    coef = np.asarray(model.coef_, dtype=np.float64)
+    if model.fit_intercept:
+        cov = np.empty((k, k))
+        cov[0, 0] = 1.0 / stats["weight_sum"] + mean @ ginv_mean
+        cov[0, 1:] = cov[1:, 0] = -ginv_mean
+        cov[1:, 1:] = ginv
+        coef = np.concatenate([[model.intercept_], coef])
+    else:
+        cov = ginv
+    names = _names(model, p, model.fit_intercept, feature_names)
+    return _table(names, coef, sigma2 * cov, "t", df, alpha, "OLS regression")
+
+
+def logistic_information(data, x):
+    """The observed information at x: autograd's Hessian of sum_i s_i l_i (the unpenalized
+    negative log-likelihood, the mean log-loss times sum_i s_i), in the fit's parameter order."""
+    return data.weight_sum * np.asarray(autograd.hessian(data.mean_nll)(x))
+
+
+def logistic_summary(model, alpha=0.05, feature_names=None):
+    """Wald inference table for an unpenalized binary LogisticRegression (intercept first).
+
+    Cov(beta) = I^{-1} with I the observed information (the autograd Hessian of the negative
+    log-likelihood at the fit, computed when the model was fitted); z statistics and two-sided
+    normal p-values; (1 - alpha) intervals beta +- z_{1 - alpha/2} se.
+    """
+    check_is_fitted(model)
+    if model.C != np.inf:
+        raise ValueError(
+            f"summary() is refused for LogisticRegression(C={model.C!r}): the penalty biases "
+            "the coefficients towards zero and the Hessian of the penalized loss is not the "
+            "information of the likelihood, so standard errors and p-values would be wrong. "
+            "Refit with C=np.inf (no penalty) for inference."
+        )
+    if len(model.classes_) != 2:
+        raise ValueError(
+            "summary() covers binary logistic regression: the K-class softmax used here is "
+            "over-parameterized (one free shift per feature), so its coefficients have no "
+            "standard errors; fit one class against a reference class instead."
+        )
+    information = model._information
+    p = model.coef_.shape[1]
+    if model.fit_intercept:
+        # The fit orders parameters [w, b]; the table puts the intercept first.
+        order = np.concatenate([[p], np.arange(p)])
+        information = information[np.ix_(order, order)]
+        coef = np.concatenate([model.intercept_, model.coef_[0]])
+    else:
+        coef = model.coef_[0].copy()
+    try:
+        cov = np.linalg.solve(information, np.eye(len(coef)))
+    except np.linalg.LinAlgError as err:
+        raise ValueError(
+            "summary() needs an invertible information matrix: the features are collinear "
+            "or the classes are separated, so the coefficients are not identified."
+        ) from err
+    names = _names(model, p, model.fit_intercept, feature_names)
+    return _table(names, coef, cov, "z", None, alpha, "Logistic regression (maximum likelihood)")

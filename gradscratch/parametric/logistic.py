@@ -1,0 +1,272 @@
+"""Logistic regression: binary (one weight vector) and multinomial (K-class softmax)."""
+
+import numbers
+import warnings
+
+import autograd
+import autograd.numpy as anp
+import numpy as np
+
+import optim
+from gradscratch.base import (
+    BaseEstimator,
+    ClassifierMixin,
+    check_classification_targets,
+    check_is_fitted,
+    check_sample_weight,
+    validate_data,
+)
+from gradscratch.losses import binary_log_loss, log_softmax, multinomial_log_loss
+from gradscratch.parametric._model import Objective, ParametricModel, minimize_objective
+
+__all__ = ["LogisticRegression", "PerfectSeparationWarning"]
+
+
+class PerfectSeparationWarning(UserWarning):
+    """The classes are linearly separable and there is no penalty: the maximum-likelihood
+    coefficients do not exist (they grow without bound); the fit stops at a finite point."""
+
+
+class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
+    """Logistic regression with scikit-learn's objective and parameterization.
+
+    Minimizes, over the weights W (one vector for two classes, a (K, p) matrix of K-class
+    softmax weights otherwise) and the unpenalized intercepts b,
+
+        C * sum_i s_i * l_i + (1 - l1_ratio) / 2 * ||W||_2^2 + l1_ratio * ||W||_1,
+
+    with l_i the log-loss of sample i (:func:`gradscratch.losses.binary_log_loss` on the margin
+    x_i w + b, or :func:`gradscratch.losses.multinomial_log_loss` on x_i W^T + b) and s_i the
+    sample weight times the class weight. ``C=np.inf`` removes the penalty. The optimizer sees
+    that objective divided by C * sum_i s_i (the same minimizer, O(1) values at any n and C,
+    defined at C = inf); the L1 part is a prox.
+
+    Parameters
+    ----------
+    C : float, default=1.0
+        Inverse penalty strength, > 0 (``np.inf``: no penalty).
+    l1_ratio : float, default=0.0
+        Elastic-net mixing in [0, 1]: 0 is L2, 1 is L1.
+    fit_intercept : bool, default=True
+    class_weight : dict, "balanced" or None, default=None
+        Multiplies each sample's weight by its class's weight; "balanced" uses
+        n_samples / (n_classes * count of the class).
+    optimizer : optim optimizer or None, default=None
+        None: ``optim.LBFGS()`` for the smooth problem (l1_ratio = 0 or C = inf, measured
+        fastest: see examples/bench/logistic.py), ``optim.FISTA()`` with the L1 part as a prox
+        otherwise. Any optim optimizer can be passed (LBFGS and Newton refuse an L1 part).
+    max_iter : int or None, default=None
+        Iteration budget (None: the optimizer's default).
+    tol : float, default=1e-4
+        Stop when the gradient norm (prox-gradient mapping norm with L1) is at most ``tol``
+        times its norm at the start (W = 0, b = 0).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The sorted class labels.
+    coef_ : ndarray of shape (1, n_features) for two classes, (n_classes, n_features) otherwise
+    intercept_ : ndarray of shape (1,) or (n_classes,)
+    n_iter_ : int
+    n_features_in_ : int
+    optim_result_ : optim.OptimizeResult
+        The optimizer's result, with its per-iteration ``trace``.
+
+    Examples
+    --------
+    >>> from gradscratch import LogisticRegression
+    >>> from gradscratch.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> round(LogisticRegression().fit(X, y).score(X, y), 2)
+    0.97
+    """
+
+    def __init__(
+        self,
+        C=1.0,
+        l1_ratio=0.0,
+        fit_intercept=True,
+        class_weight=None,
+        optimizer=None,
+        max_iter=None,
+        tol=1e-4,
+    ):
+        self.C = C
+        self.l1_ratio = l1_ratio
+        self.fit_intercept = fit_intercept
+        self.class_weight = class_weight
+        self.optimizer = optimizer
+        self.max_iter = max_iter
+        self.tol = tol
+
+    # --- fitting -------------------------------------------------------------------------
+    def _check_params(self):
+        if not (isinstance(self.C, numbers.Real) and self.C > 0):
+            raise ValueError(f"C must be a positive number (np.inf: no penalty), got {self.C!r}.")
+        if not (isinstance(self.l1_ratio, numbers.Real) and 0 <= self.l1_ratio <= 1):
+            raise ValueError(f"l1_ratio must be a number in [0, 1], got {self.l1_ratio!r}.")
+        if not (self.class_weight is None or self.class_weight == "balanced"):
+            if not isinstance(self.class_weight, dict):
+                raise ValueError(
+                    f"class_weight must be None, 'balanced' or a dict, got {self.class_weight!r}."
+                )
+
+    def _class_weights(self, y_idx, sample_weight):
+        n_classes = len(self.classes_)
+        if self.class_weight is None:
+            return np.ones(n_classes)
+        if isinstance(self.class_weight, str):
+            # scikit-learn's "balanced": sum s / (K * weighted count of the class).
+            counts = np.bincount(y_idx, weights=sample_weight, minlength=n_classes)
+            safe = np.where(counts > 0, counts, 1.0)
+            return np.where(counts > 0, np.sum(sample_weight) / (n_classes * safe), 0.0)
+        unknown = set(self.class_weight) - set(self.classes_.tolist())
+        if unknown:
+            raise ValueError(f"class_weight has labels {sorted(unknown)!r} not in the data.")
+        return np.array([float(self.class_weight.get(c, 1.0)) for c in self.classes_])
+
+    def fit(self, X, y, sample_weight=None):
+        """Fit the weights (and intercepts) on (X, y); ``sample_weight`` weighs each loss."""
+        self._check_common_params()
+        self._check_params()
+        X, y = validate_data(self, X, y)
+        check_classification_targets(y)
+        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        weights = check_sample_weight(sample_weight, X.shape[0])
+        weights = weights * self._class_weights(y_idx, weights)[y_idx]
+        present = np.unique(y_idx[weights > 0])
+        if len(present) < 2:
+            raise ValueError(
+                "LogisticRegression needs samples of at least 2 classes (with positive weight) "
+                f"in the data, but the data contain only one class: {self.classes_[present]!r}."
+            )
+        data = _LogisticData(X, y_idx, weights, len(self.classes_), self.fit_intercept)
+        result = minimize_objective(self, self._objective(data))
+        self.coef_, self.intercept_ = data.unpack(result.x)
+        self._information = None
+        if self.C == np.inf and data.binary:
+            # What summary() needs, while the data are at hand: the observed information.
+            from gradscratch.parametric.inference import logistic_information
+
+            self._information = logistic_information(data, result.x)
+        if self.C == np.inf and np.all(self.predict(X) == y):
+            warnings.warn(
+                "The classes are perfectly separated and the fit has no penalty (C=np.inf): "
+                "the maximum-likelihood coefficients are infinite and the fitted ones depend "
+                "on where the optimizer stopped. Use a finite C.",
+                PerfectSeparationWarning,
+                stacklevel=2,
+            )
+        return self
+
+    def _objective(self, data):
+        l2 = 0.0 if self.C == np.inf else (1.0 - self.l1_ratio) / (self.C * data.weight_sum)
+        l1 = 0.0 if self.C == np.inf else self.l1_ratio / (self.C * data.weight_sum)
+        nll = data.mean_nll
+
+        def loss(x):
+            if l2 == 0.0:
+                return nll(x)
+            w = x[data.coef_slice]
+            return nll(x) + 0.5 * l2 * anp.dot(w, w)
+
+        prox = optim.prox.L1(l1, mask=data.penalty_mask) if l1 > 0 else None
+        x0 = np.zeros(data.n_params)
+        scale = float(np.linalg.norm(autograd.grad(loss)(x0)))
+        return Objective(
+            fun=loss,
+            x0=x0,
+            default_optimizer=optim.LBFGS() if prox is None else optim.FISTA(),
+            prox=prox,
+            tol_scale=scale if scale > 0 else 1.0,
+        )
+
+    # --- prediction ----------------------------------------------------------------------
+    def decision_function(self, X):
+        """The margins x w + b, shape (n,) for two classes, (n, K) otherwise."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        scores = X @ self.coef_.T + self.intercept_
+        return scores[:, 0] if len(self.classes_) == 2 else scores
+
+    def predict_log_proba(self, X):
+        """log P(class | x), shape (n, n_classes), columns in ``classes_`` order."""
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            # log sigma(z) = -log(1 + exp(-z)), computed without overflow.
+            return np.column_stack([-np.logaddexp(0.0, scores), -np.logaddexp(0.0, -scores)])
+        return log_softmax(scores)
+
+    def predict_proba(self, X):
+        """P(class | x), shape (n, n_classes), columns in ``classes_`` order."""
+        return np.exp(self.predict_log_proba(X))
+
+    def predict(self, X):
+        """The most probable class label for each row of X."""
+        scores = self.decision_function(X)
+        index = (scores > 0).astype(int) if scores.ndim == 1 else np.argmax(scores, axis=1)
+        return self.classes_[index]
+
+    def summary(self, alpha=0.05, feature_names=None):
+        """Wald inference for an unpenalized binary fit: see
+        :func:`gradscratch.parametric.inference.logistic_summary`."""
+        from gradscratch.parametric.inference import logistic_summary
+
+        return logistic_summary(self, alpha=alpha, feature_names=feature_names)
+
+
+class _LogisticData:
+    """The data term of a logistic fit on one flat parameter vector x.
+
+    Binary: x = [w (p), b]; multinomial: x = [W.ravel() (K p), b (K)] (b absent without an
+    intercept). ``mean_nll(x)`` = sum_i s_i l_i / sum_i s_i, written with autograd.numpy.
+    """
+
+    def __init__(self, X, y_idx, weights, n_classes, fit_intercept):
+        self.X = X
+        self.n_features = X.shape[1]
+        self.binary = n_classes == 2
+        self.n_outputs = 1 if self.binary else n_classes
+        self.fit_intercept = fit_intercept
+        self.weight_sum = float(np.sum(weights))
+        self.scaled_weights = weights / self.weight_sum
+        if self.binary:
+            self.target = (y_idx == 1).astype(np.float64)
+        else:
+            self.target = np.zeros((len(y_idx), n_classes))
+            self.target[np.arange(len(y_idx)), y_idx] = 1.0
+        n_coef = self.n_outputs * self.n_features
+        self.coef_slice = slice(0, n_coef)
+        self.n_params = n_coef + (self.n_outputs if fit_intercept else 0)
+        self.penalty_mask = np.arange(self.n_params) < n_coef
+
+    def scores(self, x, X=None):
+        X = self.X if X is None else X
+        p, k = self.n_features, self.n_outputs
+        if self.binary:
+            z = anp.dot(X, x[:p])
+            return z + x[p] if self.fit_intercept else z
+        W = anp.reshape(x[: k * p], (k, p))
+        Z = anp.dot(X, W.T)
+        return Z + x[k * p :] if self.fit_intercept else Z
+
+    def mean_nll(self, x):
+        """sum_i s_i l_i / sum_i s_i: the weighted mean log-loss at parameters x."""
+        loss = binary_log_loss if self.binary else multinomial_log_loss
+        return anp.dot(self.scaled_weights, loss(self.target, self.scores(x)))
+
+    def unpack(self, x):
+        """coef_ (k, p) and intercept_ (k,) as scikit-learn shapes them.
+
+        The softmax is unchanged by a common shift of the K rows of (W, b); the penalty fixes
+        that of W (rows summing to zero at the optimum) but not that of the unpenalized b,
+        which is centred (as scikit-learn's fits come out), and W is centred too (a no-op
+        with a penalty, the minimum-norm choice without).
+        """
+        k, p = self.n_outputs, self.n_features
+        coef = np.array(x[: k * p]).reshape(k, p)
+        intercept = np.array(x[k * p :]) if self.fit_intercept else np.zeros(k)
+        if not self.binary:
+            coef -= coef.mean(axis=0)
+            intercept -= intercept.mean()
+        return coef, intercept
