@@ -19,16 +19,6 @@ from gradscratch.parametric._boosting_loss import leaf_line_search
 __all__ = ["BaseBoosting"]
 
 _ES_TOL = 1e-4  # early stopping: the validation loss must improve by this much (scikit-learn)
-_REGRESSION_LOSSES = {
-    "squared_error": "half_squared_error",
-    "absolute_error": "absolute_error",
-    "huber": "huber",
-    "quantile": "quantile",
-}
-
-
-def _sigmoid(F):
-    return np.exp(-np.logaddexp(0.0, -F))
 
 
 class BaseBoosting(BaseEstimator):

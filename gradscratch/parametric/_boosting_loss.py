@@ -48,6 +48,10 @@ class BoostingLoss:
                 for k in range(n_outputs)
             ]
 
+    def __reduce__(self):
+        # autograd's derivative closures do not pickle; they are rebuilt from the loss
+        return (BoostingLoss, (self.fun, self.name, self.n_outputs))
+
     def _check(self, out, n, what):
         out = np.asarray(out, dtype=np.float64)
         if not np.all(np.isfinite(out)):
@@ -93,10 +97,7 @@ class BoostingLoss:
     def with_params(self, **params):
         """The same loss with new keyword parameters (Huber's delta, updated per stage)."""
         base = getattr(self.fun, "func", self.fun)
-        new = BoostingLoss.__new__(BoostingLoss)
-        new.__dict__.update(self.__dict__)
-        new.fun = functools.partial(base, **params)
-        return new
+        return BoostingLoss(functools.partial(base, **params), self.name, self.n_outputs)
 
     # ---- the constant that minimizes the loss ---------------------------------------------
     def initial_constant(self, y, n):

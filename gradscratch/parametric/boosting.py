@@ -273,7 +273,9 @@ class GradientBoostingClassifier(ClassifierMixin, BaseBoosting):
         return self._proba(self.decision_function(X))
 
     def predict(self, X):
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        """The most probable class of each row."""
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
     def staged_decision_function(self, X):
         yield from self._staged_raw(X)
