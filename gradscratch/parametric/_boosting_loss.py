@@ -152,13 +152,17 @@ def leaf_line_search(loss, y, F, leaf, c0, column=None, max_iter=100, max_doubli
     J = len(c0)
     count = np.bincount(leaf, minlength=J).astype(np.float64)
 
-    def derivs(c):
+    def derivs(c, hessian=True):
         if column is None:
-            g, h = loss.gradient_hessian(y, F + c[leaf])
+            Fc = F + c[leaf]
         else:
             Fc = F.copy()
             Fc[:, column] += c[leaf]
-            g, h = loss.gradient_hessian(y, Fc, column)
+        if not hessian:  # bisection alone needs only the sign of the derivative
+            g = loss.gradient(y, Fc)
+            g = g if column is None else g[:, column]
+            return np.bincount(leaf, g, minlength=J), np.zeros(J)
+        g, h = loss.gradient_hessian(y, Fc, column)
         return np.bincount(leaf, g, minlength=J), np.bincount(leaf, h, minlength=J)
 
     def small(D, c):
@@ -182,6 +186,7 @@ def leaf_line_search(loss, y, F, leaf, c0, column=None, max_iter=100, max_doubli
             break
         c[better], D[better], H[better] = trial[better], Dt[better], Ht[better]
     final = small(D, c)
+    curved = bool(np.any(H > 0))  # without curvature (absolute, quantile): no Newton steps
     # bracket: D(lo) <= 0 <= D(hi), widening by doubling
     spread = float(np.std(y)) if column is None else 0.0
     width = np.maximum(1.0, np.abs(c)) + spread
@@ -193,8 +198,8 @@ def leaf_line_search(loss, y, F, leaf, c0, column=None, max_iter=100, max_doubli
         lo = np.where(need_lo, lo - width, lo)
         hi = np.where(need_hi, hi + width, hi)
         width = np.where(need_lo | need_hi, 2.0 * width, width)
-        Dlo = np.where(need_lo, derivs(lo)[0], Dlo)
-        Dhi = np.where(need_hi, derivs(hi)[0], Dhi)
+        Dlo = np.where(need_lo, derivs(lo, False)[0], Dlo)
+        Dhi = np.where(need_hi, derivs(hi, False)[0], Dhi)
     # no sign change within reach: the leaf loss keeps decreasing (a pure leaf under
     # log-loss, whose minimizer is at infinity); it keeps its Newton-polished value
     final |= (Dlo > 0) | (Dhi < 0)
@@ -204,15 +209,15 @@ def leaf_line_search(loss, y, F, leaf, c0, column=None, max_iter=100, max_doubli
         if final.all():
             break
         mid = 0.5 * (lo + hi)
-        D, H = derivs(mid)
-        stop = ~final & (small(D, mid) | (hi - lo <= 1e-12 * (1.0 + np.abs(mid))))
+        D, H = derivs(mid, curved)
+        stop = ~final & (small(D, mid) | (hi - lo <= 1e-10 * (1.0 + np.abs(mid) + spread)))
         c[stop], final = mid[stop], final | stop
         lo, hi = np.where(D <= 0, mid, lo), np.where(D >= 0, mid, hi)
         with np.errstate(divide="ignore", invalid="ignore"):
             newton = mid - D / H
         inside = ~final & (H > 0) & (newton > lo) & (newton < hi)
         if inside.any():
-            Dn, _ = derivs(np.where(inside, newton, mid))
+            Dn, _ = derivs(np.where(inside, newton, mid), False)
             lo = np.where(inside & (Dn <= 0), newton, lo)
             hi = np.where(inside & (Dn >= 0), newton, hi)
             stop = inside & small(Dn, newton)
