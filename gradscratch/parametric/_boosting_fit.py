@@ -154,14 +154,14 @@ class BaseBoosting(BaseEstimator):
                     f"loss {loss.name!r} has a zero Hessian, so Newton boosting has no step; "
                     "use optimizer=optim.GradientDescent()."
                 )
-            idx = np.arange(n)
+            idx = None  # all rows in the bag
             if self.subsample < 1:
                 idx = np.sort(rng.choice(n, max(1, int(self.subsample * n)), replace=False))
             stage = []
             U = np.zeros(shape)
             Uv = None if Fv is None else np.zeros_like(Fv)
             for c in range(K):
-                tree = self._grow(
+                tree, nodes = self._grow(
                     opt,
                     newton,
                     loss,
@@ -176,7 +176,7 @@ class BaseBoosting(BaseEstimator):
                     rng,
                 )
                 stage.append(tree)
-                u = tree.value[tree.apply_binned(codes), 0]
+                u = tree.value[nodes, 0]
                 if K > 1:
                     U[:, c] = u
                 else:
@@ -223,7 +223,12 @@ class BaseBoosting(BaseEstimator):
         return float(np.quantile(np.abs(r), self.alpha)) or 1e-12
 
     def _grow(self, opt, newton, loss, codes, binner, y, F, g, h, idx, column, rng):
-        """One tree on the in-bag rows ``idx``; leaf values set to the refined step."""
+        """One tree on the in-bag rows ``idx`` (None: all); leaf values set to the refined
+        step. Returns the tree and the node of every training row."""
+        if idx is not None:
+            codes_in, g_in, h_in, y_in, F_in = codes[idx], g[idx], h[idx], y[idx], F[idx]
+        else:
+            codes_in, g_in, h_in, y_in, F_in = codes, g, h, y, F
         common = dict(
             binner=binner,
             max_depth=self.max_depth,
@@ -232,31 +237,31 @@ class BaseBoosting(BaseEstimator):
         )
         if newton:
             tree = grow_tree(
-                codes[idx],
+                codes_in,
                 criterion="newton",
-                gradient=g[idx],
-                hessian=h[idx],
+                gradient=g_in,
+                hessian=h_in,
                 reg_lambda=opt.damping,
                 **common,
             )
         else:
-            tree = grow_tree(codes[idx], -g[idx], criterion="squared_error", **common)
+            tree = grow_tree(codes_in, -g_in, criterion="squared_error", **common)
         leaves = np.nonzero(tree.children_left == -1)[0]
         where = np.full(tree.node_count, -1)
         where[leaves] = np.arange(len(leaves))
-        leaf = where[tree.apply_binned(codes[idx])]
+        nodes = tree.apply_binned(codes)
+        leaf = where[nodes if idx is None else nodes[idx]]
         if newton:
-            G = np.bincount(leaf, g[idx], minlength=len(leaves))
-            H = np.bincount(leaf, h[idx], minlength=len(leaves))
+            G = np.bincount(leaf, g_in, minlength=len(leaves))
+            H = np.bincount(leaf, h_in, minlength=len(leaves))
             with np.errstate(divide="ignore", invalid="ignore"):
                 value, _ = opt.update(G, None, H)
             value = np.where(H + opt.damping > 0, value, 0.0)
         else:
-            yi, Fi = y[idx], F[idx]
-            value = leaf_line_search(loss, yi, Fi, leaf, tree.value[leaves, 0], column)
+            value = leaf_line_search(loss, y_in, F_in, leaf, tree.value[leaves, 0], column)
         tree.value[:] = 0.0
         tree.value[leaves, 0] = self.learning_rate * value
-        return tree
+        return tree, nodes
 
     # ---- prediction -----------------------------------------------------------------------
     def _tree_outputs(self, X):
