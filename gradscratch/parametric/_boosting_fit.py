@@ -89,6 +89,9 @@ class BaseBoosting(BaseEstimator):
     # descent with its line search: Newton's leaf value -G/H is undefined where H = 0
     # (absolute, quantile, Huber's linear zone) and explodes where H is tiny (log-cosh).
     _NEWTON_DEFAULT = ("squared_error", "log_loss")
+    # regression: the exact per-leaf minimizer; classification: one Newton-Raphson step
+    # (see leaf_line_search)
+    _exact_line_search = True
 
     def _resolve_optimizer(self, loss, y, F):
         if self.optimizer is not None:
@@ -258,7 +261,9 @@ class BaseBoosting(BaseEstimator):
                 value, _ = opt.update(G, None, H)
             value = np.where(H + opt.damping > 0, value, 0.0)
         else:
-            value = leaf_line_search(loss, y_in, F_in, leaf, tree.value[leaves, 0], column)
+            start = tree.value[leaves, 0]
+            exact = self._exact_line_search
+            value = leaf_line_search(loss, y_in, F_in, leaf, start, column, exact=exact)
         tree.value[:] = 0.0
         tree.value[leaves, 0] = self.learning_rate * value
         return tree, nodes

@@ -136,7 +136,7 @@ def make_loss(loss, params, n_outputs, allowed):
     return BoostingLoss(fun, loss, n_outputs)
 
 
-def leaf_line_search(loss, y, F, leaf, c0, column=None, max_iter=100, max_doublings=8):
+def leaf_line_search(loss, y, F, leaf, c0, column=None, max_iter=100, max_doublings=8, exact=True):
     """Per-leaf constants c_j = argmin_c sum_{i in leaf j} l(y_i, F_i + c), all leaves at once.
 
     ``leaf`` (n,) holds leaf numbers 0..J-1; ``c0`` (J,) is the start (the tree's own fit);
@@ -148,6 +148,11 @@ def leaf_line_search(loss, y, F, leaf, c0, column=None, max_iter=100, max_doubli
     samples: no loop over leaves or samples.
     Squared error is solved at the start (the tree's mean), absolute and quantile losses by
     bisection to the leaf's median / quantile.
+
+    ``exact=False``: one Newton-Raphson step from ``c0`` instead (Friedman's TreeBoost for the
+    logistic loss), where the leaf has curvature. On classification the exact minimizer of a
+    nearly pure leaf is a large margin, and stage after stage it drives the training log-loss
+    to 1e-9 (measured on breast cancer: test log-loss 5x worse).
     """
     J = len(c0)
     count = np.bincount(leaf, minlength=J).astype(np.float64)
@@ -170,6 +175,9 @@ def leaf_line_search(loss, y, F, leaf, c0, column=None, max_iter=100, max_doubli
 
     c = np.asarray(c0, dtype=np.float64).copy()
     D, H = derivs(c)
+    if not exact:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(H > 0, c - D / H, c)
     # a Newton polish first: exact for quadratic losses, quick for smooth ones
     for _ in range(3):
         done = small(D, c)

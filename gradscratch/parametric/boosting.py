@@ -14,8 +14,10 @@ training predictions F, one stage at a time:
 
 - ``optim.GradientDescent()`` (Friedman's gradient boosting): the tree fits the steepest
   descent direction -g (squared error), each leaf value is then the exact line search
-  c_j = argmin_c sum_{i in leaf j} l(y_i, F_i + c), and ``update`` scales it by ``lr``
-  (1 when None) times ``learning_rate``.
+  c_j = argmin_c sum_{i in leaf j} l(y_i, F_i + c) (regression; for classification one
+  Newton-Raphson step on that leaf loss, as Friedman's TreeBoost: the exact minimizer of a
+  nearly pure leaf is a huge margin that overfits), and ``update`` scales it by ``lr`` (1 when
+  None) times ``learning_rate``.
 - ``optim.Newton(damping=lambda)`` (second-order boosting, as XGBoost): the tree is grown with
   the Newton gain G^2 / (H + lambda) and each leaf value is ``Newton.update`` on the leaf
   sums, -G / (H + lambda), times ``learning_rate``.
@@ -26,8 +28,9 @@ training predictions F, one stage at a time:
   data are the same weighted sum of trees (``stage_weights_``).
 
 The default optimizer, chosen by measurement, is Newton boosting for squared error and
-log-loss (same test R^2 as gradient descent on squared error, 2.3 points better accuracy on
-breast cancer and 8 on digits, and no line search), gradient descent for every other loss,
+log-loss (same test R^2 as gradient descent on squared error; on log-loss the same accuracy
+on breast cancer, 0.9 point better on digits, the lowest test log-loss in
+examples/boosting_optimizers.py, and no line search), gradient descent for every other loss,
 user losses included: Newton's leaf value -G/H does not exist where H = 0 (absolute, quantile,
 Huber's linear zone) and explodes where H is tiny (log-cosh on large residuals).
 """
@@ -184,6 +187,8 @@ class GradientBoostingRegressor(RegressorMixin, BaseBoosting):
 
 
 class GradientBoostingClassifier(ClassifierMixin, BaseBoosting):
+    _exact_line_search = False
+
     __doc__ = (
         """Gradient boosting for classification on the logit scale.
 
