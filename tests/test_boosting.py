@@ -229,3 +229,32 @@ def test_bad_parameters_refused(params, match):
 def test_classifier_one_class_refused():
     with pytest.raises(ValueError, match="at least 2 classes"):
         GradientBoostingClassifier().fit(np.ones((5, 2)), np.zeros(5))
+
+
+def _user_logistic(y, F):
+    return anp.logaddexp(0.0, F) - y * F
+
+
+def test_user_classification_loss_equals_builtin():
+    Xa, Xb, ya, _ = _split(load_breast_cancer)
+    gd = optim.GradientDescent()
+    user = GradientBoostingClassifier(loss=_user_logistic, n_estimators=20, random_state=0)
+    builtin = GradientBoostingClassifier(n_estimators=20, optimizer=gd, random_state=0)
+    np.testing.assert_allclose(
+        user.fit(Xa, ya).decision_function(Xb), builtin.fit(Xa, ya).decision_function(Xb)
+    )
+    assert user.decision_function(Xb).shape == (len(Xb),)
+    assert isinstance(user.optimizer_, optim.GradientDescent)  # the default for user losses
+
+
+def test_nesterov_weights_and_options():
+    X, y = _heteroscedastic(300, 4)
+    nest = GradientBoostingRegressor(n_estimators=20, optimizer=optim.Nesterov(momentum=0.5))
+    w = nest.fit(X, y).stage_weights_
+    assert np.all(w[-1, :-1] > 1.0)  # momentum re-uses earlier trees
+    np.testing.assert_allclose(np.tril(w), w)  # a stage only uses trees fitted before it
+    gd = GradientBoostingRegressor(n_estimators=20, optimizer=optim.GradientDescent(lr=0.5))
+    np.testing.assert_allclose(gd.fit(X, y).stage_weights_[-1], 0.5)
+    for opt in (optim.Nesterov(restart=True), optim.Newton(damping=1.0)):
+        model = GradientBoostingRegressor(n_estimators=20, optimizer=opt).fit(X, y)
+        assert r2_score(y, model.predict(X)) > 0.5
