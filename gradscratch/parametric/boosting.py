@@ -25,7 +25,10 @@ training predictions F, one stage at a time:
   step, and ``Nesterov.update`` adds its momentum. The rule is applied to the joint vector
   (tree coefficients a, training predictions, validation predictions): it is linear, so the
   momentum step is itself a combination of the trees already fitted and predictions on new
-  data are the same weighted sum of trees (``stage_weights_``).
+  data are the same weighted sum of trees (``stage_weights_``). Prefer a constant
+  ``momentum`` (0.5 measured within 0.003 R^2 of gradient descent on Friedman #1): the theta
+  schedule's momentum tends to 1, the weight of every tree keeps growing, and 100 stages
+  overfit (test R^2 0.80 against 0.92).
 
 The default optimizer, chosen by measurement, is Newton boosting for squared error and
 log-loss (same test R^2 as gradient descent on squared error; on log-loss the same accuracy
