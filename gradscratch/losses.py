@@ -85,3 +85,38 @@ LOSSES = {
     "log_loss": binary_log_loss,
     "multinomial_log_loss": multinomial_log_loss,
 }
+
+
+# ---- robust regression losses (gradient boosting) ----------------------------------------
+def absolute_error(y, F):
+    """l(y, F) = |y - F| (gradient -sign(y - F), Hessian 0: its minimizer over a constant is
+    the median)."""
+    return anp.abs(y - F)
+
+
+def huber(y, F, delta=1.0):
+    """Huber's loss with threshold delta > 0, r = y - F:
+
+        l(y, F) = r^2 / 2                   if |r| <= delta,
+                  delta (|r| - delta / 2)   otherwise
+
+    (quadratic near zero, linear in the tails; continuous first derivative).
+    """
+    r = y - F
+    a = anp.abs(r)
+    return anp.where(a <= delta, 0.5 * r * r, delta * (a - 0.5 * delta))
+
+
+def pinball(y, F, alpha=0.5):
+    """Quantile (pinball) loss for the alpha-quantile, r = y - F:
+
+        l(y, F) = alpha r if r >= 0, (alpha - 1) r otherwise = max(alpha r, (alpha - 1) r),
+
+    minimized over a constant by the alpha-quantile of y (alpha = 1/2: half the absolute error).
+    """
+    r = y - F
+    return anp.maximum(alpha * r, (alpha - 1.0) * r)
+
+
+__all__ += ["absolute_error", "huber", "pinball"]
+LOSSES.update({"absolute_error": absolute_error, "huber": huber, "quantile": pinball})

@@ -21,7 +21,11 @@ for _forest in ("RandomForestClassifier", "RandomForestRegressor"):
     }
 
 # {class name: constructor keyword arguments used for the checks}
-CHECK_PARAMS = {}
+CHECK_PARAMS = {
+    # 10 stages keep the checks fast; the checks' easy problems are fitted well by then
+    "GradientBoostingRegressor": {"n_estimators": 10, "random_state": 0},
+    "GradientBoostingClassifier": {"n_estimators": 10, "random_state": 0},
+}
 
 # forests: fewer trees keep the checks fast (the checks do not depend on the number of trees)
 CHECK_PARAMS["RandomForestClassifier"] = {"n_estimators": 10}

@@ -1,0 +1,233 @@
+"""The loss side of gradient boosting: an elementwise l(y, F), its autograd derivatives with
+respect to the raw predictions F, the constant that minimizes it, and the per-leaf line search.
+
+Nothing here is written per loss: the gradient (the negative pseudo-residuals) and the
+Hessian diagonal come from autograd, the initial constant from an ``optim`` optimizer, and the
+leaf values from a safeguarded Newton/bisection search on the leaf's own loss. A user's
+callable goes through the same path, validated once per evaluation (shape, finiteness) with an
+error that names it.
+"""
+
+import functools
+import warnings
+
+import autograd
+import autograd.numpy as anp
+import numpy as np
+
+import optim
+from gradscratch.losses import LOSSES
+
+__all__ = ["BoostingLoss", "leaf_line_search"]
+
+
+def _name(fun):
+    return getattr(fun, "__name__", None) or getattr(getattr(fun, "func", None), "__name__", "")
+
+
+class BoostingLoss:
+    """An elementwise loss ``fun(y, F)`` with F of shape (n,) or (n, K), returning (n,).
+
+    Parameters
+    ----------
+    fun : callable written with autograd.numpy
+    name : str, used in error messages
+    n_outputs : int, K (1: F is a vector)
+    """
+
+    def __init__(self, fun, name, n_outputs=1):
+        self.fun, self.name, self.n_outputs = fun, name, n_outputs
+        total = lambda F, y: anp.sum(self.fun(y, F))  # noqa: E731
+        self._grad = autograd.grad(total)
+        if n_outputs == 1:
+            # the loss is elementwise, so d/dF_i of sum_j g_j(F) is the Hessian diagonal h_i
+            self._hess = autograd.grad(lambda F, y: anp.sum(self._grad(F, y)))
+        else:
+            self._hess_k = [
+                autograd.grad(lambda F, y, k=k: anp.sum(self._grad(F, y)[:, k]))
+                for k in range(n_outputs)
+            ]
+
+    def __reduce__(self):
+        # autograd's derivative closures do not pickle; they are rebuilt from the loss
+        return (BoostingLoss, (self.fun, self.name, self.n_outputs))
+
+    def _check(self, out, n, what):
+        out = np.asarray(out, dtype=np.float64)
+        if not np.all(np.isfinite(out)):
+            raise ValueError(
+                f"loss {self.name!r} gave NaN or inf {what}; the loss must be finite at the "
+                "current predictions."
+            )
+        return out
+
+    def values(self, y, F):
+        """Per-sample losses (n,), validated."""
+        out = np.asarray(self.fun(y, F), dtype=np.float64)
+        n = F.shape[0]
+        if out.shape != (n,):
+            raise ValueError(
+                f"loss {self.name!r} returned an array of shape {out.shape}, expected ({n},): "
+                "a boosting loss is elementwise, l(y, F) -> one loss per sample."
+            )
+        return self._check(out, n, "values")
+
+    def mean(self, y, F, w=None):
+        return float(np.average(self.values(y, F), weights=w))
+
+    def gradient(self, y, F):
+        return self._check(self._grad(F, y), F.shape[0], "gradients")
+
+    def gradient_hessian(self, y, F, column=None):
+        """(g, h): dl/dF and d2l/dF2 per sample (per class for K outputs), both shaped as F;
+        with ``column`` (K outputs), only that class's (n,) columns."""
+        g = self.gradient(y, F)
+        with warnings.catch_warnings():
+            # a piecewise-linear loss (absolute, quantile) has a gradient constant in F:
+            # autograd says so, and its Hessian is the zero it returns
+            warnings.filterwarnings("ignore", "Output seems independent of input")
+            if self.n_outputs == 1:
+                h = self._hess(F, y)
+            elif column is not None:
+                g, h = g[:, column], self._hess_k[column](F, y)[:, column]
+            else:
+                h = np.stack([hk(F, y)[:, k] for k, hk in enumerate(self._hess_k)], axis=1)
+        return g, self._check(h, F.shape[0], "Hessian")
+
+    def with_params(self, **params):
+        """The same loss with new keyword parameters (Huber's delta, updated per stage)."""
+        base = getattr(self.fun, "func", self.fun)
+        return BoostingLoss(functools.partial(base, **params), self.name, self.n_outputs)
+
+    # ---- the constant that minimizes the loss ---------------------------------------------
+    def initial_constant(self, y, n):
+        """argmin_c sum_i l(y_i, c) (c of size K), by ``optim.Newton`` on the K-D problem.
+
+        Losses without curvature (absolute, quantile: Hessian 0 almost everywhere) have no
+        Newton step; their 1-D problem goes to the bracketing search of
+        :func:`leaf_line_search` (one leaf holding every sample), which needs only the sign of
+        the derivative.
+        """
+        K = self.n_outputs
+        F0 = np.zeros((n, K)) if K > 1 else np.zeros(n)
+        _, h = self.gradient_hessian(y, F0)
+        if K == 1 and not np.sum(h) > 0:
+            c = leaf_line_search(self, y, F0, np.zeros(n, dtype=np.intp), np.zeros(1))
+            return c
+        ones = np.ones((n, 1)) if K > 1 else np.ones(n)
+
+        def f(c):
+            return anp.mean(self.fun(y, ones * c))
+
+        scale = max(1.0, float(np.mean(np.abs(self.gradient(y, F0)))))
+        result = optim.Newton().minimize(f, np.zeros(K), max_iter=100, tol=1e-10 * scale)
+        return np.asarray(result.x, dtype=np.float64)
+
+
+def make_loss(loss, params, n_outputs, allowed):
+    """A :class:`BoostingLoss` from a name in ``allowed`` or a user callable."""
+    if callable(loss):
+        return BoostingLoss(loss, _name(loss) or repr(loss), n_outputs)
+    if not isinstance(loss, str) or loss not in allowed:
+        raise ValueError(f"loss must be one of {sorted(allowed)} or a callable, got {loss!r}.")
+    fun = LOSSES[allowed[loss]]
+    if params:
+        fun = functools.partial(fun, **params)
+    return BoostingLoss(fun, loss, n_outputs)
+
+
+def leaf_line_search(loss, y, F, leaf, c0, column=None, max_iter=100, max_doublings=8, exact=True):
+    """Per-leaf constants c_j = argmin_c sum_{i in leaf j} l(y_i, F_i + c), all leaves at once.
+
+    ``leaf`` (n,) holds leaf numbers 0..J-1; ``c0`` (J,) is the start (the tree's own fit);
+    ``column``: for K outputs, the class whose raw score the tree moves (others fixed).
+    For a convex loss the leaf derivative D_j(c) = sum_{i in j} l'(y_i, F_i + c) is
+    nondecreasing; each leaf gets a bracket [lo, hi] with D(lo) <= 0 <= D(hi) (found by
+    doubling, at most ``max_doublings`` times), then bisection, with a Newton step D/H
+    taken whenever it lands inside the bracket. Leaf sums are ``np.bincount`` over the
+    samples: no loop over leaves or samples.
+    Squared error is solved at the start (the tree's mean), absolute and quantile losses by
+    bisection to the leaf's median / quantile.
+
+    ``exact=False``: one Newton-Raphson step from ``c0`` instead (Friedman's TreeBoost for the
+    logistic loss), where the leaf has curvature. On classification the exact minimizer of a
+    nearly pure leaf is a large margin, and stage after stage it drives the training log-loss
+    to 1e-9 (measured on breast cancer: test log-loss 5x worse).
+    """
+    J = len(c0)
+    count = np.bincount(leaf, minlength=J).astype(np.float64)
+
+    def derivs(c, hessian=True):
+        if column is None:
+            Fc = F + c[leaf]
+        else:
+            Fc = F.copy()
+            Fc[:, column] += c[leaf]
+        if not hessian:  # bisection alone needs only the sign of the derivative
+            g = loss.gradient(y, Fc)
+            g = g if column is None else g[:, column]
+            return np.bincount(leaf, g, minlength=J), np.zeros(J)
+        g, h = loss.gradient_hessian(y, Fc, column)
+        return np.bincount(leaf, g, minlength=J), np.bincount(leaf, h, minlength=J)
+
+    def small(D, c):
+        return np.abs(D) <= 1e-9 * count * (1.0 + np.abs(c))
+
+    c = np.asarray(c0, dtype=np.float64).copy()
+    D, H = derivs(c)
+    if not exact:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(H > 0, c - D / H, c)
+    # a Newton polish first: exact for quadratic losses, quick for smooth ones
+    for _ in range(3):
+        done = small(D, c)
+        if done.all():
+            return c
+        ok = (H > 0) & ~done
+        if not ok.any():
+            break
+        trial = c.copy()
+        trial[ok] = c[ok] - D[ok] / H[ok]
+        Dt, Ht = derivs(trial)
+        better = ok & (np.abs(Dt) < np.abs(D))
+        if not better.any():
+            break
+        c[better], D[better], H[better] = trial[better], Dt[better], Ht[better]
+    final = small(D, c)
+    curved = bool(np.any(H > 0))  # without curvature (absolute, quantile): no Newton steps
+    # bracket: D(lo) <= 0 <= D(hi), widening by doubling
+    spread = float(np.std(y)) if column is None else 0.0
+    width = np.maximum(1.0, np.abs(c)) + spread
+    lo, hi, Dlo, Dhi = c.copy(), c.copy(), D.copy(), D.copy()
+    for _ in range(max_doublings):
+        need_lo, need_hi = ~final & (Dlo > 0), ~final & (Dhi < 0)
+        if not (need_lo.any() or need_hi.any()):
+            break
+        lo = np.where(need_lo, lo - width, lo)
+        hi = np.where(need_hi, hi + width, hi)
+        width = np.where(need_lo | need_hi, 2.0 * width, width)
+        Dlo = np.where(need_lo, derivs(lo, False)[0], Dlo)
+        Dhi = np.where(need_hi, derivs(hi, False)[0], Dhi)
+    # no sign change within reach: the leaf loss keeps decreasing (a pure leaf under
+    # log-loss, whose minimizer is at infinity); it keeps its Newton-polished value
+    final |= (Dlo > 0) | (Dhi < 0)
+    lo = np.where(Dlo <= 0, lo, c)  # a side found at the start is the start itself
+    hi = np.where(Dhi >= 0, hi, c)
+    for _ in range(max_iter):
+        if final.all():
+            break
+        mid = 0.5 * (lo + hi)
+        D, H = derivs(mid, curved)
+        stop = ~final & (small(D, mid) | (hi - lo <= 1e-10 * (1.0 + np.abs(mid) + spread)))
+        c[stop], final = mid[stop], final | stop
+        lo, hi = np.where(D <= 0, mid, lo), np.where(D >= 0, mid, hi)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = mid - D / H
+        inside = ~final & (H > 0) & (newton > lo) & (newton < hi)
+        if inside.any():
+            Dn, _ = derivs(np.where(inside, newton, mid), False)
+            lo = np.where(inside & (Dn <= 0), newton, lo)
+            hi = np.where(inside & (Dn >= 0), newton, hi)
+            stop = inside & small(Dn, newton)
+            c[stop], final = newton[stop], final | stop
+    return np.where(final, c, 0.5 * (lo + hi))
