@@ -41,20 +41,27 @@ def squared_norms(X):
     return np.einsum("ij,ij->i", X, X)
 
 
-def pairwise_distances(X, Y, metric="euclidean", p=2, *, Y_sq_norms=None, squared=False):
+def pairwise_distances(
+    X, Y, metric="euclidean", p=2, *, Y_sq_norms=None, squared=False, refine=False
+):
     """Distances between the rows of ``X`` and of ``Y``, shape ``(len(X), len(Y))``.
 
     Callers that need bounded memory slice ``X`` by :func:`chunk_rows` (see
-    :func:`iter_chunks`). ``squared=True`` returns squared euclidean distances.
+    :func:`iter_chunks`). ``squared=True`` returns squared euclidean distances;
+    ``refine=True`` recomputes the entries that suffer cancellation (so that a point's
+    distance to its own copy is exactly 0; see :func:`refine_cancelled`).
     """
     if metric == "euclidean":
         if Y_sq_norms is None:
             Y_sq_norms = squared_norms(Y)
+        X_sq_norms = squared_norms(X)
         D = X @ Y.T
         D *= -2.0
-        D += squared_norms(X)[:, None]
+        D += X_sq_norms[:, None]
         D += Y_sq_norms[None, :]
         np.maximum(D, 0.0, out=D)
+        if refine:
+            refine_cancelled(D, X, X_sq_norms, Y=Y, Y_sq_norms=Y_sq_norms)
         return D if squared else np.sqrt(D, out=D)
     if metric == "cosine":
         Xn = _unit_rows(X)
@@ -83,15 +90,17 @@ def iter_chunks(n_rows, rows_per_chunk):
         yield slice(start, min(start + rows_per_chunk, n_rows))
 
 
-def refine_cancelled(D2, X, sq_norms, rel=1e-5):
+def refine_cancelled(D2, X, sq_norms, rel=1e-5, *, Y=None, Y_sq_norms=None):
     """Recompute exactly the squared distances that the matrix-product formula got wrong.
 
     ``||x||^2 + ||y||^2 - 2 x.y`` loses about ``eps * (||x||^2 + ||y||^2) / d^2`` relative
     precision; the entries where that ratio exceeds ``1 / rel`` (nearly coincident points far
     from the origin, usually few) are recomputed from coordinate differences. In place.
     """
-    rows, cols = np.nonzero(D2 < rel * (sq_norms[:, None] + sq_norms[None, :]))
+    if Y is None:
+        Y, Y_sq_norms = X, sq_norms
+    rows, cols = np.nonzero(D2 < rel * (sq_norms[:, None] + Y_sq_norms[None, :]))
     for sl in iter_chunks(len(rows), max(1, MAX_CHUNK_BYTES // (8 * max(1, X.shape[1])))):
-        diff = X[rows[sl]] - X[cols[sl]]
+        diff = X[rows[sl]] - Y[cols[sl]]
         D2[rows[sl], cols[sl]] = np.einsum("ij,ij->i", diff, diff)
     return D2

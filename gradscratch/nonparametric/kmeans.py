@@ -188,7 +188,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
                 f"init must be 'k-means++', 'random' or an array, got {self.init!r}."
             )
         if self.n_init == "auto":
-            n_init = 10 if self.init == "random" else 1
+            n_init = 10 if (not is_array and self.init == "random") else 1
         elif isinstance(self.n_init, numbers.Integral) and self.n_init >= 1:
             n_init = int(self.n_init)
         else:

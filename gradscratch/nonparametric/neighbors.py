@@ -128,7 +128,12 @@ class _KNeighbors(BaseEstimator):
         rows = chunk_rows(self.n_samples_fit_, X.shape[1], self._metric)
         for sl in iter_chunks(n_queries, rows):
             D = pairwise_distances(
-                X[sl], self._fit_X, self._metric, self.p, Y_sq_norms=self._fit_sq_norms
+                X[sl],
+                self._fit_X,
+                self._metric,
+                self.p,
+                Y_sq_norms=self._fit_sq_norms,
+                refine=True,
             )
             if exclude_self:
                 D[np.arange(D.shape[0]), np.arange(sl.start, sl.stop)] = np.inf

@@ -144,7 +144,9 @@ class PCA(TransformerMixin, BaseEstimator):
             _, S, Vt = np.linalg.svd(X - self.mean_, full_matrices=False)
             variance = S**2 / (n - 1)
         else:
-            C = X.T @ X - n * np.outer(self.mean_, self.mean_)
+            # Centering the small p x p Gram matrix instead of the n x p data saves a copy.
+            C = X.T @ X
+            C -= n * self.mean_[:, None] * self.mean_[None, :]
             C /= n - 1
             variance, vectors = np.linalg.eigh(C)
             variance, Vt = np.maximum(variance[::-1], 0.0), vectors[:, ::-1].T
@@ -154,7 +156,8 @@ class PCA(TransformerMixin, BaseEstimator):
         if isinstance(k, float):
             k = int(np.searchsorted(np.cumsum(ratio), k, side="right") + 1)
             k = min(k, limit)
-        self.noise_variance_ = float(variance[k:limit].mean()) if k < limit else 0.0
+        # scikit-learn averages every discarded eigenvalue the solver produced.
+        self.noise_variance_ = float(variance[k:].mean()) if k < limit else 0.0
         self._set(Vt, variance, ratio, S, k)
         return self
 
