@@ -11,10 +11,19 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 import gradscratch
 
 # {class name: {check name: reason}}
-EXPECTED_FAILED_CHECKS = {}
+EXPECTED_FAILED_CHECKS = {
+    "KMeans": {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "k-means++ draws its seeds among the rows present, so a weight is not the same "
+            "random experiment as a repeated row (scikit-learn's KMeans fails it too)."
+        ),
+    },
+}
 
 # {class name: constructor keyword arguments used for the checks}
-CHECK_PARAMS = {}
+CHECK_PARAMS = {
+    "KMeans": {"n_clusters": 2, "n_init": 2, "max_iter": 5},
+}
 
 
 def _instances():

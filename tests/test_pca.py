@@ -43,9 +43,7 @@ def test_matches_sklearn(name, n_components, whiten, solver):
 def test_randomized_matches_full():
     rng = np.random.default_rng(1)
     # A clear spectral gap after 5 components: the randomized range finder is then exact.
-    X = rng.normal(size=(700, 5)) @ rng.normal(size=(5, 40)) * 3 + 1e-3 * rng.normal(
-        size=(700, 40)
-    )
+    X = rng.normal(size=(700, 5)) @ rng.normal(size=(5, 40)) * 3 + 1e-3 * rng.normal(size=(700, 40))
     ours = PCA(5, svd_solver="randomized", random_state=0).fit(X)
     ref = skd.PCA(5, svd_solver="full").fit(X)
     np.testing.assert_allclose(ours.components_, ref.components_, atol=1e-8)

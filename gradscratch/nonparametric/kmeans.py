@@ -96,7 +96,7 @@ def lloyd(X, w, centers, max_iter, tol, x_sq_norms):
     labels_old = None
     history = {"centers": [centers], "inertia": []}
     strict = False
-    for i in range(max_iter):
+    for _ in range(max_iter):
         labels, d2 = _assign(X, centers, x_sq_norms)
         history["inertia"].append(float(d2 @ w))
         new_centers = _update_centers(X, w, labels, centers)
@@ -109,7 +109,7 @@ def lloyd(X, w, centers, max_iter, tol, x_sq_norms):
         if shift <= tol:
             break
         labels_old = labels
-    n_iter = i + 1
+    n_iter = len(history["inertia"])
     if not strict:
         # Re-assign so that the labels returned belong to the final centers.
         labels, _ = _assign(X, centers, x_sq_norms)
@@ -184,9 +184,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             raise ValueError(f"tol must be a float >= 0, got {self.tol!r}.")
         is_array = not isinstance(self.init, str)
         if not is_array and self.init not in ("k-means++", "random"):
-            raise ValueError(
-                f"init must be 'k-means++', 'random' or an array, got {self.init!r}."
-            )
+            raise ValueError(f"init must be 'k-means++', 'random' or an array, got {self.init!r}.")
         if self.n_init == "auto":
             n_init = 10 if (not is_array and self.init == "random") else 1
         elif isinstance(self.n_init, numbers.Integral) and self.n_init >= 1:

@@ -199,7 +199,8 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighbors):
 
     def predict(self, X):
         """The class with the largest (weighted) vote; ties go to the smallest label."""
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[np.argmax(proba, axis=1)]
 
 
 class KNeighborsRegressor(RegressorMixin, _KNeighbors):
