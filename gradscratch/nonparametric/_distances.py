@@ -8,8 +8,10 @@ distances need the coordinate differences and are broadcast chunk by chunk.
 
 import numpy as np
 
-# At most this many bytes of distances (or of broadcast differences) exist at once.
-MAX_CHUNK_BYTES = 256 * 2**20
+# Bytes of distances (or of broadcast differences) computed per block: far below the 256 MB
+# memory bound, yet large enough that each matrix product is worth BLAS's threads (products
+# of a few dozen rows cost more in thread wake-ups than in arithmetic).
+MAX_CHUNK_BYTES = 32 * 2**20
 
 METRICS = ("euclidean", "manhattan", "chebyshev", "minkowski", "cosine")
 
@@ -37,19 +39,28 @@ def chunk_rows(n_cols, n_features, metric="euclidean"):
     return _broadcast_rows(n_cols, n_features)
 
 
+def sq_euclidean_offsets(X, Y, Y_sq_norms, YT=None, out=None):
+    """``||y||^2 - 2 x.y`` for every pair: the squared euclidean distance minus ``||x||^2``.
+
+    The missing term is constant along a row, so this matrix ranks the rows of Y by their
+    distance to each row of X (nearest neighbours, nearest centers) at the cost of one
+    matrix product and one pass, and no cancellation in the ranking itself.
+    ``YT`` may give ``Y.T`` already contiguous; ``out`` a buffer to reuse (no fresh pages).
+    """
+    D = np.matmul(-2.0 * X, Y.T if YT is None else YT, out=out)
+    D += Y_sq_norms[None, :]
+    return D
+
+
 def squared_norms(X):
     return np.einsum("ij,ij->i", X, X)
 
 
-def pairwise_distances(
-    X, Y, metric="euclidean", p=2, *, Y_sq_norms=None, squared=False, refine=False
-):
+def pairwise_distances(X, Y, metric="euclidean", p=2, *, Y_sq_norms=None, squared=False):
     """Distances between the rows of ``X`` and of ``Y``, shape ``(len(X), len(Y))``.
 
     Callers that need bounded memory slice ``X`` by :func:`chunk_rows` (see
-    :func:`iter_chunks`). ``squared=True`` returns squared euclidean distances;
-    ``refine=True`` recomputes the entries that suffer cancellation (so that a point's
-    distance to its own copy is exactly 0; see :func:`refine_cancelled`).
+    :func:`iter_chunks`). ``squared=True`` returns squared euclidean distances.
     """
     if metric == "euclidean":
         if Y_sq_norms is None:
@@ -60,8 +71,6 @@ def pairwise_distances(
         D += X_sq_norms[:, None]
         D += Y_sq_norms[None, :]
         np.maximum(D, 0.0, out=D)
-        if refine:
-            refine_cancelled(D, X, X_sq_norms, Y=Y, Y_sq_norms=Y_sq_norms)
         return D if squared else np.sqrt(D, out=D)
     if metric == "cosine":
         Xn = _unit_rows(X)
@@ -90,17 +99,15 @@ def iter_chunks(n_rows, rows_per_chunk):
         yield slice(start, min(start + rows_per_chunk, n_rows))
 
 
-def refine_cancelled(D2, X, sq_norms, rel=1e-5, *, Y=None, Y_sq_norms=None):
+def refine_cancelled(D2, X, sq_norms, rel=1e-5):
     """Recompute exactly the squared distances that the matrix-product formula got wrong.
 
     ``||x||^2 + ||y||^2 - 2 x.y`` loses about ``eps * (||x||^2 + ||y||^2) / d^2`` relative
     precision; the entries where that ratio exceeds ``1 / rel`` (nearly coincident points far
     from the origin, usually few) are recomputed from coordinate differences. In place.
     """
-    if Y is None:
-        Y, Y_sq_norms = X, sq_norms
-    rows, cols = np.nonzero(D2 < rel * (sq_norms[:, None] + Y_sq_norms[None, :]))
+    rows, cols = np.nonzero(D2 < rel * (sq_norms[:, None] + sq_norms[None, :]))
     for sl in iter_chunks(len(rows), max(1, MAX_CHUNK_BYTES // (8 * max(1, X.shape[1])))):
-        diff = X[rows[sl]] - Y[cols[sl]]
+        diff = X[rows[sl]] - X[cols[sl]]
         D2[rows[sl], cols[sl]] = np.einsum("ij,ij->i", diff, diff)
     return D2

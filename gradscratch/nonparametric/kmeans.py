@@ -20,6 +20,7 @@ from gradscratch.nonparametric._distances import (
     chunk_rows,
     iter_chunks,
     pairwise_distances,
+    sq_euclidean_offsets,
     squared_norms,
 )
 
@@ -33,12 +34,11 @@ def _assign(X, centers, x_sq_norms):
     d2 = np.empty(n)
     c_sq = squared_norms(centers)
     for sl in iter_chunks(n, chunk_rows(len(centers), X.shape[1])):
-        D = centers @ X[sl].T
-        D *= -2.0
-        D += c_sq[:, None]
-        labels[sl] = np.argmin(D, axis=0)
+        D = sq_euclidean_offsets(X[sl], centers, c_sq)
+        labels[sl] = np.argmin(D, axis=1)
         # ||x||^2 is constant per row: add it only to the winning entry.
-        d2[sl] = np.maximum(D[labels[sl], np.arange(D.shape[1])] + x_sq_norms[sl], 0.0)
+        best = np.take_along_axis(D, labels[sl, None], axis=1)[:, 0]
+        d2[sl] = np.maximum(best + x_sq_norms[sl], 0.0)
     return labels, d2
 
 

@@ -22,13 +22,19 @@ from gradscratch.nonparametric._distances import (
     iter_chunks,
     pairwise_distances,
     resolve_metric,
+    sq_euclidean_offsets,
     squared_norms,
 )
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor"]
 
+# Training points per distance block (with the query rows of chunk_rows, a few MB).
+BLOCK_COLS = 2**16
+# Columns per group in the pre-selection of _k_smallest.
+GROUP = 128
 
-def _k_smallest(D, k):
+
+def _k_smallest_exact(D, k):
     """Column indices of the k smallest entries of each row of D, sorted by (distance, index).
 
     Ties at the k-th distance are broken towards the smaller training index, so the result
@@ -50,6 +56,46 @@ def _k_smallest(D, k):
             dk[rows] = np.take_along_axis(D[rows], full, axis=1)
     order = np.lexsort((idx, dk), axis=1)
     return np.take_along_axis(dk, order, axis=1), np.take_along_axis(idx, order, axis=1)
+
+
+def _k_smallest(D, k):
+    """As :func:`_k_smallest_exact`, after discarding most columns cheaply.
+
+    Split each row into groups of ``GROUP`` columns. The k smallest group minima are k
+    distinct entries, so the k-th smallest entry is at most the k-th smallest group minimum,
+    and the k smallest entries all lie in the k groups of smallest minimum: one min-reduction
+    over D and a selection among k * GROUP candidates replace a selection over the full row.
+    Rows with tied group minima at the boundary use the full selection.
+    """
+    n_rows, n_cols = D.shape
+    n_groups = n_cols // GROUP
+    if n_groups <= 2 * k:
+        return _k_smallest_exact(D, k)
+    minima = D[:, : n_groups * GROUP].reshape(n_rows, n_groups, GROUP).min(axis=2)
+    best = np.argpartition(minima, k - 1, axis=1)[:, :k]
+    kth = np.take_along_axis(minima, best, axis=1).max(axis=1)
+    cols = (best[:, :, None] * GROUP + np.arange(GROUP)).reshape(n_rows, k * GROUP)
+    rest = np.broadcast_to(np.arange(n_groups * GROUP, n_cols), (n_rows, n_cols % GROUP))
+    cols = np.hstack([cols, rest])
+    dist, pos = _k_smallest_exact(np.take_along_axis(D, cols, axis=1), k)
+    ind = np.take_along_axis(cols, pos, axis=1)
+    tied = np.count_nonzero(minima <= kth[:, None], axis=1) > k
+    if tied.any():
+        rows = np.flatnonzero(tied)
+        dist[rows], ind[rows] = _k_smallest_exact(D[rows], k)
+    return dist, ind
+
+
+def _exact_euclidean(Xq, X, ind):
+    """Distances to the selected neighbours from coordinate differences, re-sorted.
+
+    Selection used the matrix-product formula; recomputing the k winners exactly gives a
+    query its exact distance 0 to a copy of itself (which ``weights="distance"`` relies on).
+    """
+    diff = Xq[:, None, :] - X[ind]
+    dist = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
+    order = np.lexsort((ind, dist), axis=1)
+    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(ind, order, axis=1)
 
 
 def _neighbor_weights(dist, weights):
@@ -90,6 +136,8 @@ class _KNeighbors(BaseEstimator):
         self._check_params()
         self._fit_X = X
         self._fit_sq_norms = squared_norms(X) if self._metric == "euclidean" else None
+        # Training points as contiguous columns: the distance products read them in order.
+        self._fit_XT = np.ascontiguousarray(X.T) if self._metric == "euclidean" else None
         self.n_samples_fit_ = X.shape[0]
         self.effective_metric_ = self._metric
 
@@ -125,19 +173,39 @@ class _KNeighbors(BaseEstimator):
         n_queries = X.shape[0]
         dist = np.empty((n_queries, k))
         ind = np.empty((n_queries, k), dtype=np.intp)
-        rows = chunk_rows(self.n_samples_fit_, X.shape[1], self._metric)
+        euclidean = self._metric == "euclidean"
+        cols = min(self.n_samples_fit_, max(BLOCK_COLS, k))
+        rows = chunk_rows(cols, X.shape[1], self._metric)
+        buffer = np.empty((min(rows, n_queries), cols)) if euclidean else None
         for sl in iter_chunks(n_queries, rows):
-            D = pairwise_distances(
-                X[sl],
-                self._fit_X,
-                self._metric,
-                self.p,
-                Y_sq_norms=self._fit_sq_norms,
-                refine=True,
-            )
-            if exclude_self:
-                D[np.arange(D.shape[0]), np.arange(sl.start, sl.stop)] = np.inf
-            dist[sl], ind[sl] = _k_smallest(D, k)
+            found_d, found_i = [], []
+            # Blocks of training points keep each distance block in cache; every block
+            # contributes its own k best, and the k best of those are the answer.
+            for cl in iter_chunks(self.n_samples_fit_, cols):
+                Y = self._fit_X[cl]
+                if euclidean:
+                    D = sq_euclidean_offsets(
+                        X[sl],
+                        None,
+                        self._fit_sq_norms[cl],
+                        YT=self._fit_XT[:, cl],
+                        out=buffer[: sl.stop - sl.start, : cl.stop - cl.start],
+                    )
+                else:
+                    D = pairwise_distances(X[sl], Y, self._metric, self.p)
+                if exclude_self:
+                    own = np.arange(max(sl.start, cl.start), min(sl.stop, cl.stop))
+                    D[own - sl.start, own - cl.start] = np.inf
+                d, i = _k_smallest(D, min(k, D.shape[1]))
+                found_d.append(d)
+                found_i.append(i + cl.start)
+            d, i = np.hstack(found_d), np.hstack(found_i)
+            if len(found_d) > 1:
+                order = np.lexsort((i, d), axis=1)[:, :k]
+                d, i = np.take_along_axis(d, order, axis=1), np.take_along_axis(i, order, axis=1)
+            if euclidean:
+                d, i = _exact_euclidean(X[sl], self._fit_X, i)
+            dist[sl], ind[sl] = d, i
         return (dist, ind) if return_distance else ind
 
     def _neighbors_and_weights(self, X):
