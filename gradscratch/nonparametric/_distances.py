@@ -106,7 +106,12 @@ def refine_cancelled(D2, X, sq_norms, rel=1e-5):
     precision; the entries where that ratio exceeds ``1 / rel`` (nearly coincident points far
     from the origin, usually few) are recomputed from coordinate differences. In place.
     """
-    rows, cols = np.nonzero(D2 < rel * (sq_norms[:, None] + sq_norms[None, :]))
+    found = []
+    for sl in iter_chunks(len(D2), chunk_rows(len(D2), 1)):
+        r, c = np.nonzero(D2[sl] < rel * (sq_norms[sl, None] + sq_norms[None, :]))
+        found.append((r + sl.start, c))
+    rows = np.concatenate([r for r, _ in found])
+    cols = np.concatenate([c for _, c in found])
     for sl in iter_chunks(len(rows), max(1, MAX_CHUNK_BYTES // (8 * max(1, X.shape[1])))):
         diff = X[rows[sl]] - X[cols[sl]]
         D2[rows[sl], cols[sl]] = np.einsum("ij,ij->i", diff, diff)

@@ -56,7 +56,23 @@ def _round(D, sizes, reps, method, merges):
     D[:, a] = R.T
     sizes = sizes.copy()
     sizes[a] += sizes[b]
-    return D[np.ix_(keep, keep)], sizes[keep], reps[keep]
+    return _compact(D, np.flatnonzero(keep)), sizes[keep], reps[keep]
+
+
+def _compact(D, keep):
+    """``D[keep][:, keep]`` written over D's own memory (no new n x n allocation).
+
+    New row i goes to flat positions [i m', (i + 1) m'), which lie before old row keep[j]
+    (at keep[j] m >= j m) for every row j still to be read, so blocks of rows can be
+    gathered and written in order.
+    """
+    flat = D.reshape(-1)
+    m_new = len(keep)
+    for start in range(0, m_new, 256):
+        stop = min(start + 256, m_new)
+        block = np.take(np.take(D, keep[start:stop], axis=0), keep, axis=1)
+        flat[start * m_new : stop * m_new] = block.reshape(-1)
+    return flat[: m_new * m_new].reshape(m_new, m_new)
 
 
 def _chain(D, sizes, reps, method, merges):
