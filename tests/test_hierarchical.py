@@ -104,3 +104,30 @@ def test_duplicate_points():
         np.testing.assert_array_equal(np.sort(Z[:, 3]), np.sort(R[:, 3]))
     labels = AgglomerativeClustering(n_clusters=3).fit(X).labels_
     assert adjusted_rand_score(labels, np.repeat([0, 1, 2], 3)) == 1.0
+
+
+def test_dendrogram_and_plots():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from gradscratch import PCA, KNeighborsClassifier
+    from gradscratch.plotting import (
+        _dendrogram_layout,
+        plot_decision_regions,
+        plot_dendrogram,
+        plot_scree,
+    )
+
+    X = _data()["blobs"]
+    Z = linkage(X, "ward")
+    leaves = hierarchy.dendrogram(hierarchy.linkage(X, "ward"), no_plot=True)["leaves"]
+    np.testing.assert_array_equal(_dendrogram_layout(Z)[0], leaves)
+    fig, axes = plt.subplots(1, 3)
+    plot_dendrogram(Z, ax=axes[0])
+    plot_scree(PCA().fit(X), ax=axes[1])
+    y = AgglomerativeClustering(4).fit_predict(X)
+    plot_decision_regions(KNeighborsClassifier(3).fit(X[:, :2], y), X[:, :2], y, ax=axes[2])
+    assert len(axes[0].collections[0].get_segments()) == len(X) - 1
+    plt.close(fig)
