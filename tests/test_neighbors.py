@@ -123,3 +123,37 @@ def test_duplicate_points():
         ref = skn.KNeighborsClassifier(3, weights=weights, algorithm="brute").fit(X, y)
         np.testing.assert_array_equal(ours.predict(X + 0.1), ref.predict(X + 0.1))
         np.testing.assert_array_equal(ours.predict(X), y)
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine"])
+@pytest.mark.parametrize("k", [1, 7])
+def test_group_preselection_on_larger_training_sets(k, metric):
+    # 4000 training points: rows are long enough for the group-minimum pre-selection.
+    X, y = make_classification(4300, 5, n_classes=3, random_state=1)
+    X, Xq, y = X[:4000], X[4000:], y[:4000]
+    for weights in ["uniform", "distance"]:
+        kw = dict(n_neighbors=k, weights=weights, metric=metric)
+        ours = KNeighborsClassifier(**kw).fit(X, y)
+        ref = skn.KNeighborsClassifier(algorithm="brute", **kw).fit(X, y)
+        np.testing.assert_array_equal(ours.predict(Xq), ref.predict(Xq))
+        np.testing.assert_array_equal(ours.kneighbors(Xq)[1], ref.kneighbors(Xq)[1])
+
+
+@pytest.mark.parametrize("k", [1, 3])
+def test_tied_distances_on_digits(k):
+    # Integer pixels: many exactly tied distances. We break a tie at the k-th distance towards
+    # the smaller training index; scikit-learn's choice there follows the rounding of its
+    # matrix-product formula. Predictions must agree everywhere else.
+    from gradscratch.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    X, Xq, y = X[:1500], X[1500:], y[:1500]
+    dist, ind = KNeighborsClassifier(k).fit(X, y).kneighbors(Xq)
+    exact = np.sqrt(((Xq[:, None, :] - X[None, :, :]) ** 2).sum(axis=2))
+    expected = np.lexsort((np.broadcast_to(np.arange(len(X)), exact.shape), exact), axis=1)
+    np.testing.assert_array_equal(ind, expected[:, :k])
+    ours = KNeighborsClassifier(k).fit(X, y).predict(Xq)
+    ref = skn.KNeighborsClassifier(k, algorithm="brute").fit(X, y).predict(Xq)
+    kth = np.sort(exact, axis=1)
+    boundary_tie = kth[:, k - 1] == kth[:, k]
+    np.testing.assert_array_equal(ours[~boundary_tie], ref[~boundary_tie])

@@ -174,7 +174,9 @@ class _KNeighbors(BaseEstimator):
         dist = np.empty((n_queries, k))
         ind = np.empty((n_queries, k), dtype=np.intp)
         euclidean = self._metric == "euclidean"
-        cols = min(self.n_samples_fit_, max(BLOCK_COLS, k))
+        # Euclidean ranks by a rounded formula: look one neighbour further to spot near-ties.
+        k_sel = min(k + 1, available) if euclidean else k
+        cols = min(self.n_samples_fit_, max(BLOCK_COLS, k_sel))
         rows = chunk_rows(cols, X.shape[1], self._metric)
         buffer = np.empty((min(rows, n_queries), cols)) if euclidean else None
         for sl in iter_chunks(n_queries, rows):
@@ -196,17 +198,33 @@ class _KNeighbors(BaseEstimator):
                 if exclude_self:
                     own = np.arange(max(sl.start, cl.start), min(sl.stop, cl.stop))
                     D[own - sl.start, own - cl.start] = np.inf
-                d, i = _k_smallest(D, min(k, D.shape[1]))
+                d, i = _k_smallest(D, min(k_sel, D.shape[1]))
                 found_d.append(d)
                 found_i.append(i + cl.start)
             d, i = np.hstack(found_d), np.hstack(found_i)
             if len(found_d) > 1:
-                order = np.lexsort((i, d), axis=1)[:, :k]
+                order = np.lexsort((i, d), axis=1)[:, :k_sel]
                 d, i = np.take_along_axis(d, order, axis=1), np.take_along_axis(i, order, axis=1)
             if euclidean:
-                d, i = _exact_euclidean(X[sl], self._fit_X, i)
+                d, i = self._exact_ranking(X[sl], d, i, k, sl if exclude_self else None)
             dist[sl], ind[sl] = d, i
         return (dist, ind) if return_distance else ind
+
+    def _exact_ranking(self, Xq, offsets, ind, k, own):
+        """Exact distances of the k selected neighbours; rows whose k-th and (k+1)-th
+        candidates are within rounding of each other are re-ranked exactly over all points,
+        so that exact ties go to the smaller training index."""
+        if offsets.shape[1] > k:
+            scale = squared_norms(Xq) + self._fit_sq_norms.max()
+            near_tie = offsets[:, k] - offsets[:, k - 1] <= 1e-10 * scale
+            ind = ind[:, :k].copy()
+            for r in np.flatnonzero(near_tie):
+                diff = self._fit_X - Xq[r]
+                exact = np.einsum("ij,ij->i", diff, diff)
+                if own is not None:
+                    exact[own.start + r] = np.inf
+                ind[r] = np.lexsort((np.arange(len(exact)), exact))[:k]
+        return _exact_euclidean(Xq, self._fit_X, ind)
 
     def _neighbors_and_weights(self, X):
         dist, ind = self.kneighbors(X)
