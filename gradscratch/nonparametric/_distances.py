@@ -107,9 +107,13 @@ def refine_cancelled(D2, X, sq_norms, rel=1e-5):
     from the origin, usually few) are recomputed from coordinate differences. In place.
     """
     found = []
+    loose = rel * 2.0 * sq_norms.max()
     for sl in iter_chunks(len(D2), chunk_rows(len(D2), 1)):
-        r, c = np.nonzero(D2[sl] < rel * (sq_norms[sl, None] + sq_norms[None, :]))
-        found.append((r + sl.start, c))
+        # One comparison against a bound over all pairs, then the exact test on the few hits.
+        r, c = np.nonzero(D2[sl] < loose)
+        r += sl.start
+        hit = D2[r, c] < rel * (sq_norms[r] + sq_norms[c])
+        found.append((r[hit], c[hit]))
     rows = np.concatenate([r for r, _ in found])
     cols = np.concatenate([c for _, c in found])
     for sl in iter_chunks(len(rows), max(1, MAX_CHUNK_BYTES // (8 * max(1, X.shape[1])))):

@@ -26,8 +26,20 @@ def _lance_williams(method, d_ax, d_bx, d_ab, n_a, n_b, n_x):
         return np.minimum(d_ax, d_bx)
     if method == "average":
         return (n_a * d_ax + n_b * d_bx) / (n_a + n_b)
-    # ward, on squared distances
-    return ((n_a + n_x) * d_ax + (n_b + n_x) * d_bx - n_x * d_ab) / (n_a + n_b + n_x)
+    # ward, on squared distances:
+    # ((n_a + n_x) d_ax + (n_b + n_x) d_bx - n_x d_ab) / (n_a + n_b + n_x), written as
+    # (n_a d_ax + n_b d_bx + n_x (d_ax + d_bx - d_ab)) / (n_a + n_b + n_x) with in-place
+    # operations (these arrays are k x m, the largest temporaries of a round).
+    out = np.add(d_ax, d_bx)
+    out -= d_ab
+    out *= n_x
+    term = np.multiply(d_ax, n_a)
+    out += term
+    np.multiply(d_bx, n_b, out=term)
+    out += term
+    np.add(n_a + n_b, n_x, out=term)
+    out /= term
+    return out
 
 
 def _round(D, sizes, reps, method, merges):

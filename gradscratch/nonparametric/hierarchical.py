@@ -6,8 +6,8 @@ import numpy as np
 
 from gradscratch.base import BaseEstimator, ClusterMixin, check_array, validate_data
 from gradscratch.nonparametric._distances import (
-    pairwise_distances,
     refine_cancelled,
+    sq_euclidean_offsets,
     squared_norms,
 )
 from gradscratch.nonparametric._linkage import merge_reducible
@@ -103,7 +103,10 @@ def linkage(X, method="single"):
     if method == "single":
         return _label(_minimum_spanning_tree(Xc), n)
     sq = squared_norms(Xc)
-    D = refine_cancelled(pairwise_distances(Xc, Xc, Y_sq_norms=sq, squared=True), Xc, sq)
+    D = sq_euclidean_offsets(Xc, Xc, sq)
+    D += sq[:, None]
+    # Entries hit by cancellation (including any below 0) are recomputed exactly.
+    D = refine_cancelled(D, Xc, sq)
     if method != "ward":
         np.sqrt(D, out=D)
     np.fill_diagonal(D, np.inf)
