@@ -157,3 +157,16 @@ def test_tied_distances_on_digits(k):
     kth = np.sort(exact, axis=1)
     boundary_tie = kth[:, k - 1] == kth[:, k]
     np.testing.assert_array_equal(ours[~boundary_tie], ref[~boundary_tie])
+
+
+@pytest.mark.parametrize("metric", ["euclidean", "manhattan", "cosine"])
+@pytest.mark.parametrize("weights", ["uniform", "distance"])
+@pytest.mark.parametrize("k", [1, 7])
+def test_regressor_on_diabetes(k, weights, metric):
+    from gradscratch.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    kw = dict(n_neighbors=k, weights=weights, metric=metric)
+    ours = KNeighborsRegressor(**kw).fit(X[:300], y[:300]).predict(X[300:])
+    ref = skn.KNeighborsRegressor(algorithm="brute", **kw).fit(X[:300], y[:300])
+    np.testing.assert_allclose(ours, ref.predict(X[300:]), rtol=1e-10, atol=1e-10)
