@@ -1,5 +1,7 @@
 """PCA against scikit-learn."""
 
+import functools
+
 import numpy as np
 import pytest
 from sklearn import decomposition as skd
@@ -8,6 +10,7 @@ from gradscratch import PCA
 from gradscratch.datasets import load_digits, load_iris
 
 
+@functools.lru_cache
 def _data(name):
     if name == "iris":
         return load_iris(return_X_y=True)[0]
