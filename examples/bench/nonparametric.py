@@ -8,6 +8,7 @@ from sklearn import decomposition as skd
 from sklearn import neighbors as skn
 
 import gradscratch as gs
+from gradscratch.datasets import make_blobs
 
 
 def _cached(make):
@@ -36,7 +37,7 @@ def _knn_fit_predict(model, d):
 
 
 def _kmeans_data():
-    X, _ = gs.datasets.make_blobs(100_000, 20, centers=10, cluster_std=3.0, random_state=0)
+    X, _ = make_blobs(100_000, 20, centers=10, cluster_std=3.0, random_state=0)
     return X
 
 
@@ -64,8 +65,6 @@ def _pca_quality(model, X):
 
 
 def cases():
-    import gradscratch.datasets  # noqa: F401  (make_blobs above)
-
     return [
         Case(
             "KNN predict 5000 vs 20000 points, 30-D, k=5",

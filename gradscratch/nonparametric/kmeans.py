@@ -70,9 +70,12 @@ def _update_centers(X, w, labels, centers_old):
     center (scikit-learn's relocation), which leaves its old cluster."""
     k = len(centers_old)
     weight_in = np.bincount(labels, weights=w, minlength=k)
-    onehot = np.zeros((X.shape[0], k))
-    onehot[np.arange(X.shape[0]), labels] = w
-    sums = onehot.T @ X
+    sums = np.zeros((k, X.shape[1]))
+    # Per-cluster sums as (weighted one-hot)^T X, one bounded block of rows at a time.
+    for sl in iter_chunks(X.shape[0], chunk_rows(k, 1)):
+        onehot = np.zeros((sl.stop - sl.start, k))
+        onehot[np.arange(sl.stop - sl.start), labels[sl]] = w[sl]
+        sums += onehot.T @ X[sl]
     empty = np.flatnonzero(weight_in == 0)
     if len(empty):
         far_d = np.sum((X - centers_old[labels]) ** 2, axis=1)
