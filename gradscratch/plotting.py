@@ -5,7 +5,13 @@ matplotlib is imported inside each function so that importing gradscratch stays 
 
 import numpy as np
 
-__all__ = ["plot_convergence", "plot_tree"]
+__all__ = [
+    "plot_convergence",
+    "plot_decision_regions",
+    "plot_dendrogram",
+    "plot_scree",
+    "plot_tree",
+]
 
 
 def _axes(ax):
@@ -118,4 +124,156 @@ def plot_tree(tree, ax=None, feature_names=None, class_names=None, fontsize=8):
     ax.set_xlim(-0.08, 1.08)
     ax.set_ylim(-0.12, 1.12)
     ax.axis("off")
+
+
+def _dendrogram_layout(Z):
+    """Leaf order (left child first) and the (x, height) of every node of a linkage matrix."""
+    Z = np.asarray(Z, dtype=np.float64)
+    n = Z.shape[0] + 1
+    children = Z[:, :2].astype(np.intp)
+    order, stack = [], [2 * n - 2]
+    while stack:
+        node = stack.pop()
+        if node < n:
+            order.append(node)
+        else:
+            left, right = children[node - n]
+            stack.extend([right, left])
+    x = np.empty(2 * n - 1)
+    x[np.array(order, dtype=np.intp)] = np.arange(n)
+    height = np.concatenate([np.zeros(n), Z[:, 2]])
+    for i, (a, b) in enumerate(children):
+        x[n + i] = (x[a] + x[b]) / 2
+    return np.array(order), x, height
+
+
+def plot_dendrogram(Z, ax=None, *, labels=None, color_threshold=None, leaf_font_size=7):
+    """Dendrogram of a scipy-style linkage matrix (as returned by :func:`gradscratch.linkage`).
+
+    Parameters
+    ----------
+    Z : ndarray of shape (n - 1, 4)
+    ax : matplotlib Axes, optional
+    labels : sequence of str, optional
+        Leaf labels (default: the point indices, shown when there are at most 80 leaves).
+    color_threshold : float, optional
+        Subtrees merged below this height get one color each; links above are gray.
+        Default: 0.7 * the largest height (scipy's default).
+    leaf_font_size : float, default=7
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from matplotlib.collections import LineCollection
+
+    from gradscratch.nonparametric import fcluster
+
+    ax = _axes(ax)
+    Z = np.asarray(Z, dtype=np.float64)
+    n = Z.shape[0] + 1
+    order, x, height = _dendrogram_layout(Z)
+    threshold = 0.7 * Z[:, 2].max() if color_threshold is None else color_threshold
+    cluster = fcluster(Z, threshold, criterion="distance")
+    palette = ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "C8", "C9"]
+    segments, colors = [], []
+    for i, (a, b) in enumerate(Z[:, :2].astype(np.intp)):
+        h = Z[i, 2]
+        segments.append([(x[a], height[a]), (x[a], h), (x[b], h), (x[b], height[b])])
+        leaf = a
+        while leaf >= n:
+            leaf = int(Z[leaf - n, 0])
+        colors.append(palette[(cluster[leaf] - 1) % len(palette)] if h <= threshold else "0.5")
+    ax.add_collection(LineCollection(segments, colors=colors, linewidths=1.0))
+    ax.set_xlim(-1, n)
+    ax.set_ylim(0, 1.05 * Z[:, 2].max() if n > 1 else 1)
+    if labels is not None or n <= 80:
+        names = np.arange(n).astype(str) if labels is None else np.asarray(labels).astype(str)
+        ax.set_xticks(np.arange(n))
+        ax.set_xticklabels(names[order], rotation=90, fontsize=leaf_font_size)
+    else:
+        ax.set_xticks([])
+    ax.axhline(threshold, color="0.3", lw=0.8, ls=":")
+    ax.set_ylabel("merge height")
+    return ax
+
+
+def plot_scree(pca, ax=None):
+    """Explained variance ratio of each component (bars) and its cumulative sum (line).
+
+    Parameters
+    ----------
+    pca : fitted :class:`gradscratch.PCA`
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    ax = _axes(ax)
+    ratio = np.asarray(pca.explained_variance_ratio_)
+    k = np.arange(1, len(ratio) + 1)
+    ax.bar(k, ratio, color="C0", alpha=0.7, label="explained variance ratio")
+    ax.plot(k, np.cumsum(ratio), "o-", color="C3", ms=3, label="cumulative")
+    ax.set_xlabel("component")
+    ax.set_ylabel("fraction of variance")
+    ax.set_ylim(0, 1.02)
+    ax.grid(True, alpha=0.3)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_decision_regions(model, X, y, ax=None, *, resolution=200, margin=0.05, alpha=0.25):
+    """Predicted class over a grid covering 2-D data, with the points on top.
+
+    Works with any fitted classifier whose ``predict`` takes 2 features.
+
+    Parameters
+    ----------
+    model : fitted classifier
+    X : array of shape (n_samples, 2)
+    y : array of shape (n_samples,)
+    ax : matplotlib Axes, optional
+    resolution : int, default=200
+        Grid points per axis.
+    margin : float, default=0.05
+        Fraction of the data range added on each side.
+    alpha : float, default=0.25
+        Opacity of the regions.
+
+    Returns
+    -------
+    matplotlib Axes
+    """
+    from matplotlib.colors import ListedColormap
+
+    ax = _axes(ax)
+    X = np.asarray(X, dtype=np.float64)
+    y = np.asarray(y)
+    if X.ndim != 2 or X.shape[1] != 2:
+        raise ValueError(f"plot_decision_regions needs 2-D data, got shape {X.shape}.")
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    pad = margin * np.where(hi > lo, hi - lo, 1.0)
+    g0 = np.linspace(lo[0] - pad[0], hi[0] + pad[0], resolution)
+    g1 = np.linspace(lo[1] - pad[1], hi[1] + pad[1], resolution)
+    xx, yy = np.meshgrid(g0, g1)
+    pred = model.predict(np.column_stack([xx.ravel(), yy.ravel()]))
+    classes = np.unique(np.concatenate([np.unique(y), np.unique(pred)]))
+    colors = [f"C{i % 10}" for i in range(len(classes))]
+    cmap = ListedColormap(colors)
+    codes = np.searchsorted(classes, pred).reshape(xx.shape)
+    ax.contourf(xx, yy, codes, levels=np.arange(len(classes) + 1) - 0.5, cmap=cmap, alpha=alpha)
+    ax.scatter(
+        X[:, 0],
+        X[:, 1],
+        c=np.searchsorted(classes, y),
+        cmap=cmap,
+        vmin=-0.5,
+        vmax=len(classes) - 0.5,
+        s=14,
+        edgecolors="k",
+        linewidths=0.3,
+    )
+    ax.set_xlim(g0[0], g0[-1])
+    ax.set_ylim(g1[0], g1[-1])
     return ax

@@ -3,19 +3,28 @@
 Depends on gradscratch.base only (never on optim or the parametric module).
 """
 
-__all__ = []
-
-from gradscratch.nonparametric.tree import (  # noqa: E402
+from gradscratch.nonparametric.forest import RandomForestClassifier, RandomForestRegressor
+from gradscratch.nonparametric.hierarchical import AgglomerativeClustering, fcluster, linkage
+from gradscratch.nonparametric.kmeans import KMeans
+from gradscratch.nonparametric.neighbors import KNeighborsClassifier, KNeighborsRegressor
+from gradscratch.nonparametric.pca import PCA
+from gradscratch.nonparametric.tree import (
     DecisionTreeClassifier,
     DecisionTreeRegressor,
     export_text,
 )
 
-__all__ += ["DecisionTreeClassifier", "DecisionTreeRegressor", "export_text"]
-
-from gradscratch.nonparametric.forest import (  # noqa: E402
-    RandomForestClassifier,
-    RandomForestRegressor,
-)
-
-__all__ += ["RandomForestClassifier", "RandomForestRegressor"]
+__all__ = [
+    "AgglomerativeClustering",
+    "DecisionTreeClassifier",
+    "DecisionTreeRegressor",
+    "KMeans",
+    "KNeighborsClassifier",
+    "KNeighborsRegressor",
+    "PCA",
+    "RandomForestClassifier",
+    "RandomForestRegressor",
+    "export_text",
+    "fcluster",
+    "linkage",
+]

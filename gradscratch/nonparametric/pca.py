@@ -1,0 +1,190 @@
+"""Principal component analysis by SVD of the centered data (or eigh of its covariance)."""
+
+import numbers
+
+import numpy as np
+
+from gradscratch.base import (
+    BaseEstimator,
+    TransformerMixin,
+    check_array,
+    check_is_fitted,
+    check_random_state,
+    validate_data,
+)
+
+__all__ = ["PCA"]
+
+SOLVERS = ("auto", "full", "covariance_eigh", "randomized")
+
+
+def _flip_signs(Vt):
+    """scikit-learn's convention: the largest-magnitude entry of each component is positive."""
+    biggest = np.argmax(np.abs(Vt), axis=1)
+    signs = np.sign(Vt[np.arange(Vt.shape[0]), biggest])
+    signs[signs == 0] = 1.0
+    return Vt * signs[:, None]
+
+
+def _randomized_svd(A, n_components, n_oversamples, n_iter, rng):
+    """Halko, Martinsson & Tropp: range of A from a Gaussian sketch and power iterations."""
+    size = min(n_components + n_oversamples, min(A.shape))
+    Q = rng.standard_normal((A.shape[1], size))
+    for _ in range(n_iter):
+        # LU/QR renormalization keeps the power iterations from collapsing onto the top
+        # singular vector in floating point.
+        Q, _ = np.linalg.qr(A @ Q)
+        Q, _ = np.linalg.qr(A.T @ Q)
+    Q, _ = np.linalg.qr(A @ Q)
+    Ub, S, Vt = np.linalg.svd(Q.T @ A, full_matrices=False)
+    return S[:n_components], Vt[:n_components]
+
+
+class PCA(TransformerMixin, BaseEstimator):
+    """Linear projection onto the directions of largest variance.
+
+    With ``Xc = X - mean`` and its SVD ``Xc = U S V^T``, the components are the rows of
+    ``V^T`` and component j explains variance ``S_j^2 / (n - 1)``. ``transform(X) = (X -
+    mean) V_k`` (divided by ``sqrt(explained_variance_)`` when ``whiten``).
+
+    Parameters
+    ----------
+    n_components : None, int or float in (0, 1), default=None
+        None keeps ``min(n_samples, n_features)`` components; a float keeps the fewest
+        components whose cumulative explained variance ratio exceeds it.
+    whiten : bool, default=False
+    svd_solver : {"auto", "full", "covariance_eigh", "randomized"}, default="auto"
+        "full": SVD of the centered data; "covariance_eigh": ``eigh`` of the covariance matrix
+        (fast when n_samples >> n_features); "randomized": randomized truncated SVD; "auto"
+        picks as scikit-learn does.
+    random_state : None, int or numpy Generator, default=None
+        Seeds the randomized solver.
+
+    Attributes
+    ----------
+    components_ : ndarray of shape (n_components, n_features)
+        Largest-magnitude entry of each row positive (scikit-learn's sign convention).
+    explained_variance_, explained_variance_ratio_, singular_values_ : ndarray
+    mean_ : ndarray of shape (n_features,)
+    n_components_ : int
+    n_samples_ : int
+    noise_variance_ : float
+        Mean of the discarded variances (probabilistic PCA's maximum-likelihood sigma^2).
+    """
+
+    def __init__(self, n_components=None, *, whiten=False, svd_solver="auto", random_state=None):
+        self.n_components = n_components
+        self.whiten = whiten
+        self.svd_solver = svd_solver
+        self.random_state = random_state
+
+    def _check_n_components(self, n_samples, n_features):
+        k = self.n_components
+        limit = min(n_samples, n_features)
+        if k is None:
+            return limit
+        if isinstance(k, numbers.Integral) and not isinstance(k, bool):
+            if not 0 <= k <= limit:
+                raise ValueError(
+                    f"n_components={k} must be between 0 and min(n_samples, n_features)="
+                    f"{limit} with svd_solver={self._solver!r}"
+                )
+            return int(k)
+        if isinstance(k, numbers.Real) and 0 < k < 1:
+            if self._solver == "randomized":
+                raise ValueError("A fractional n_components needs svd_solver 'full' or 'auto'.")
+            return float(k)
+        raise ValueError(f"n_components must be None, an int or a float in (0, 1), got {k!r}.")
+
+    def _pick_solver(self, n_samples, n_features, k):
+        if n_features <= 1000 and n_samples >= 10 * n_features:
+            return "covariance_eigh"
+        if max(n_samples, n_features) <= 500:
+            return "full"
+        if k is not None and 1 <= k < 0.8 * min(n_samples, n_features):
+            return "randomized"
+        return "full"
+
+    def fit(self, X, y=None):
+        """Compute the components; returns ``self``."""
+        self._fit(X)
+        return self
+
+    def _fit(self, X):
+        if self.svd_solver not in SOLVERS:
+            raise ValueError(f"svd_solver must be one of {SOLVERS}, got {self.svd_solver!r}.")
+        X = validate_data(self, X)
+        n, p = X.shape
+        self._solver = self.svd_solver
+        k = self._check_n_components(n, p)
+        if self._solver == "auto":
+            self._solver = self._pick_solver(n, p, k if isinstance(k, int) else None)
+        if self._solver == "randomized" and k < 1:
+            raise ValueError(
+                f"n_components={k} must be between 1 and min(n_samples, n_features)="
+                f"{min(n, p)} with svd_solver='randomized'"
+            )
+        if n < 2:
+            raise ValueError(f"PCA needs at least 2 samples, got n_samples = {n}.")
+        self.mean_ = X.mean(axis=0)
+        self.n_samples_ = n
+        limit = min(n, p)
+        if self._solver == "randomized":
+            Xc = X - self.mean_
+            rng = check_random_state(self.random_state)
+            n_iter = 7 if k < 0.1 * limit else 4
+            S, Vt = _randomized_svd(Xc, k, 10, n_iter, rng)
+            total_var = np.sum(Xc * Xc) / (n - 1)
+            variance = S**2 / (n - 1)
+            self._set(_flip_signs(Vt), variance, variance / total_var, S, k)
+            discarded = total_var - variance.sum()
+            self.noise_variance_ = discarded / (limit - k) if k < limit else 0.0
+            return self
+        if self._solver == "full":
+            _, S, Vt = np.linalg.svd(X - self.mean_, full_matrices=False)
+            variance = S**2 / (n - 1)
+        else:
+            # Centering the small p x p Gram matrix instead of the n x p data saves a copy.
+            C = X.T @ X
+            C -= n * self.mean_[:, None] * self.mean_[None, :]
+            C /= n - 1
+            variance, vectors = np.linalg.eigh(C)
+            variance, Vt = np.maximum(variance[::-1], 0.0), vectors[:, ::-1].T
+            S = np.sqrt(variance * (n - 1))
+        Vt = _flip_signs(Vt)
+        ratio = variance / variance.sum()
+        if isinstance(k, float):
+            k = int(np.searchsorted(np.cumsum(ratio), k, side="right") + 1)
+            k = min(k, limit)
+        # scikit-learn averages every discarded eigenvalue the solver produced.
+        self.noise_variance_ = float(variance[k:].mean()) if k < limit else 0.0
+        self._set(Vt, variance, ratio, S, k)
+        return self
+
+    def _set(self, Vt, variance, ratio, S, k):
+        self.n_components_ = k
+        self.components_ = np.ascontiguousarray(Vt[:k])
+        self.explained_variance_ = variance[:k].copy()
+        self.explained_variance_ratio_ = ratio[:k].copy()
+        self.singular_values_ = S[:k].copy()
+
+    def transform(self, X):
+        """Coordinates of X on the components (whitened: unit variance each)."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        Z = (X - self.mean_) @ self.components_.T
+        if self.whiten:
+            Z /= self._whitening_scale()
+        return Z
+
+    def _whitening_scale(self):
+        # Zero-variance directions would divide by zero: clip at machine epsilon.
+        return np.maximum(np.sqrt(self.explained_variance_), np.finfo(np.float64).eps)
+
+    def inverse_transform(self, X):
+        """Map coordinates back to the feature space: ``Z V_k^T + mean`` (un-whitened)."""
+        check_is_fitted(self)
+        Z = check_array(X, estimator=self)
+        if self.whiten:
+            return Z @ (np.sqrt(self.explained_variance_)[:, None] * self.components_) + self.mean_
+        return Z @ self.components_ + self.mean_
