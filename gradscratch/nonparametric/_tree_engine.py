@@ -51,72 +51,13 @@ import heapq
 import numpy as np
 
 from gradscratch.nonparametric._criteria import make_criterion
+from gradscratch.nonparametric._tree_arrays import TREE_LEAF, TREE_UNDEFINED, Tree
 
 __all__ = ["Tree", "grow_tree"]
 
 FEATURE_THRESHOLD = 1e-7  # scikit-learn: values closer than this are not split apart
 EPSILON = np.finfo(np.float64).eps
-TREE_LEAF = -1
-TREE_UNDEFINED = -2
 _CHUNK = 4_000_000  # entries of the cumulative-sum block handled at once (memory bound)
-
-
-class Tree:
-    """A fitted tree as flat node arrays (see the module docstring)."""
-
-    def __init__(self, nodes, n_features):
-        for name, arr in nodes.items():
-            setattr(self, name, arr)
-        self.n_features = n_features
-
-    @property
-    def node_count(self):
-        return len(self.children_left)
-
-    @property
-    def n_leaves(self):
-        return int(np.sum(self.children_left == TREE_LEAF))
-
-    @property
-    def max_depth(self):
-        return int(self.depth.max())
-
-    def _descend(self, X, threshold):
-        node = np.zeros(X.shape[0], dtype=np.intp)
-        active = np.nonzero(self.children_left[node] != TREE_LEAF)[0]
-        # one pass per level, vectorized over the samples still inside the tree
-        while active.size:
-            at = node[active]
-            left = X[active, self.feature[at]] <= threshold[at]
-            node[active] = np.where(left, self.children_left[at], self.children_right[at])
-            active = active[self.children_left[node[active]] != TREE_LEAF]
-        return node
-
-    def apply(self, X):
-        """Leaf index of each row of raw ``X``."""
-        return self._descend(X, self.threshold)
-
-    def apply_binned(self, codes):
-        """Leaf index of each row of binned ``codes`` (histogram-mode trees)."""
-        return self._descend(codes, self.threshold_bin)
-
-    def predict(self, X):
-        """``value`` of each row's leaf, shape (n, n_values)."""
-        return self.value[self.apply(X)]
-
-    def compute_feature_importances(self, normalize=True):
-        """Total impurity decrease per feature, ``sum over splits of L(node) - L(l) - L(r)``.
-
-        Divided by the root weight; normalized to sum to one when ``normalize`` (and nonzero).
-        """
-        inner = np.nonzero(self.children_left != TREE_LEAF)[0]
-        L = self.weighted_n_node_samples * self.impurity
-        gain = L[inner] - L[self.children_left[inner]] - L[self.children_right[inner]]
-        imp = np.bincount(self.feature[inner], weights=gain, minlength=self.n_features)
-        imp = imp / self.weighted_n_node_samples[0]
-        if normalize and imp.sum() > 0:
-            imp = imp / imp.sum()
-        return imp
 
 
 class _Grower:
