@@ -43,7 +43,12 @@ def _lance_williams(method, d_ax, d_bx, d_ab, n_a, n_b, n_x):
 
 
 def _round(D, sizes, reps, method, merges):
-    """Merge every pair of reciprocal nearest neighbours; returns the shrunk (D, sizes, reps)."""
+    """Merge every pair of reciprocal nearest neighbours; returns the shrunk (D, sizes, reps).
+
+    The clusters left alone keep their order and the merged ones follow them, so the new
+    matrix is assembled over D's own memory from D and the merged rows alone (no scatter of
+    new columns into the old matrix).
+    """
     m = len(D)
     nn = np.argmin(D, axis=1)
     a = np.flatnonzero((nn[nn] == np.arange(m)) & (np.arange(m) < nn))
@@ -53,37 +58,48 @@ def _round(D, sizes, reps, method, merges):
     d_ab = D[a, b]
     merges.append(np.column_stack([reps[a], reps[b], d_ab]))
     n_a, n_b = sizes[a][:, None], sizes[b][:, None]
-    # Rows of the merged clusters against every old cluster ...
-    R = _lance_williams(method, D[a], D[b], d_ab[:, None], n_a, n_b, sizes[None, :])
+    # Rows of the merged clusters against every old cluster, in blocks of pairs: the
+    # temporaries stay small and are recycled (first touches of fresh memory are costly).
+    R = np.empty((len(a), m))
+    for start in range(0, len(a), 128):
+        sl = slice(start, start + 128)
+        R[sl] = _lance_williams(
+            method, D[a[sl]], D[b[sl]], d_ab[sl, None], n_a[sl], n_b[sl], sizes[None, :]
+        )
     # ... then the block between two merged clusters, merging the columns the same way.
     n_c = (sizes[a] + sizes[b])[:, None]
     block = _lance_williams(
         method, R[:, a], R[:, b], d_ab[None, :], sizes[a][None, :], sizes[b][None, :], n_c
     )
     np.fill_diagonal(block, np.inf)
-    R[:, a] = block
-    keep = np.ones(m, dtype=bool)
-    keep[b] = False
-    D[a] = R
-    D[:, a] = R.T
-    sizes = sizes.copy()
-    sizes[a] += sizes[b]
-    return _compact(D, np.flatnonzero(keep)), sizes[keep], reps[keep]
+    alone = np.ones(m, dtype=bool)
+    alone[a] = False
+    alone[b] = False
+    u = np.flatnonzero(alone)
+    D = _assemble(D, u, np.ascontiguousarray(R[:, u].T), block)
+    sizes = np.concatenate([sizes[u], sizes[a] + sizes[b]])
+    return D, sizes, np.concatenate([reps[u], reps[a]])
 
 
-def _compact(D, keep):
-    """``D[keep][:, keep]`` written over D's own memory (no new n x n allocation).
+def _assemble(D, u, R_u, block):
+    """``[[D[u][:, u], R_u], [R_u.T, block]]`` written over D's own memory.
 
-    New row i goes to flat positions [i m', (i + 1) m'), which lie before old row keep[j]
-    (at keep[j] m >= j m) for every row j still to be read, so blocks of rows can be
-    gathered and written in order.
+    New row i < len(u) goes to flat positions [i m', (i + 1) m'), which lie before old row
+    u[j] (at u[j] m >= j m > j m') for every row j still to be read, so blocks of rows can be
+    gathered and written in order; the merged rows come from R_u and block alone.
     """
     flat = D.reshape(-1)
-    m_new = len(keep)
-    for start in range(0, m_new, 256):
-        stop = min(start + 256, m_new)
-        block = np.take(np.take(D, keep[start:stop], axis=0), keep, axis=1)
-        flat[start * m_new : stop * m_new] = block.reshape(-1)
+    n_u = len(u)
+    m_new = n_u + len(block)
+    for start in range(0, n_u, 256):
+        stop = min(start + 256, n_u)
+        rows = np.take(np.take(D, u[start:stop], axis=0), u, axis=1)
+        out = flat[start * m_new : stop * m_new].reshape(stop - start, m_new)
+        out[:, :n_u] = rows
+        out[:, n_u:] = R_u[start:stop]
+    out = flat[n_u * m_new : m_new * m_new].reshape(len(block), m_new)
+    out[:, :n_u] = R_u.T
+    out[:, n_u:] = block
     return flat[: m_new * m_new].reshape(m_new, m_new)
 
 
