@@ -17,6 +17,9 @@ import numpy as np
 
 __all__ = ["merge_reducible"]
 
+# Merged rows computed at once: their temporaries fit in a core's cache.
+PAIRS_PER_BLOCK = 32
+
 
 def _lance_williams(method, d_ax, d_bx, d_ab, n_a, n_b, n_x):
     """Distance from the merged cluster a+b to x."""
@@ -61,8 +64,8 @@ def _round(D, sizes, reps, method, merges):
     # Rows of the merged clusters against every old cluster, in blocks of pairs: the
     # temporaries stay small and are recycled (first touches of fresh memory are costly).
     R = np.empty((len(a), m))
-    for start in range(0, len(a), 128):
-        sl = slice(start, start + 128)
+    for start in range(0, len(a), PAIRS_PER_BLOCK):
+        sl = slice(start, start + PAIRS_PER_BLOCK)
         R[sl] = _lance_williams(
             method, D[a[sl]], D[b[sl]], d_ab[sl, None], n_a[sl], n_b[sl], sizes[None, :]
         )
