@@ -106,12 +106,14 @@ def refine_cancelled(D2, X, sq_norms, rel=1e-5):
     precision; the entries where that ratio exceeds ``1 / rel`` (nearly coincident points far
     from the origin, usually few) are recomputed from coordinate differences. In place.
     """
-    found = []
+    found = [(np.empty(0, dtype=np.intp), np.empty(0, dtype=np.intp))]
     loose = rel * 2.0 * sq_norms.max()
-    for sl in iter_chunks(len(D2), chunk_rows(len(D2), 1)):
-        # One comparison against a bound over all pairs, then the exact test on the few hits.
-        r, c = np.nonzero(D2[sl] < loose)
-        r += sl.start
+    # One reduction finds the rows with an entry below a bound over all pairs (usually few
+    # once the diagonal is masked); only those are searched, then tested exactly.
+    suspects = np.flatnonzero(D2.min(axis=1) < loose)
+    for sl in iter_chunks(len(suspects), chunk_rows(D2.shape[1], 1)):
+        r, c = np.nonzero(D2[suspects[sl]] < loose)
+        r = suspects[sl][r]
         hit = D2[r, c] < rel * (sq_norms[r] + sq_norms[c])
         found.append((r[hit], c[hit]))
     rows = np.concatenate([r for r, _ in found])

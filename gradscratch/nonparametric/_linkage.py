@@ -94,11 +94,11 @@ def _assemble(D, u, R_u, block):
     flat = D.reshape(-1)
     n_u = len(u)
     m_new = n_u + len(block)
-    for start in range(0, n_u, 256):
-        stop = min(start + 256, n_u)
-        rows = np.take(np.take(D, u[start:stop], axis=0), u, axis=1)
+    # Small blocks of rows: the gathered copies stay in cache.
+    for start in range(0, n_u, 32):
+        stop = min(start + 32, n_u)
         out = flat[start * m_new : stop * m_new].reshape(stop - start, m_new)
-        out[:, :n_u] = rows
+        out[:, :n_u] = np.take(np.take(D, u[start:stop], axis=0), u, axis=1)
         out[:, n_u:] = R_u[start:stop]
     out = flat[n_u * m_new : m_new * m_new].reshape(len(block), m_new)
     out[:, :n_u] = R_u.T
