@@ -45,15 +45,17 @@ def _lance_williams(method, d_ax, d_bx, d_ab, n_a, n_b, n_x):
     return out
 
 
-def _round(D, sizes, reps, method, merges):
-    """Merge every pair of reciprocal nearest neighbours; returns the shrunk (D, sizes, reps).
+def _round(D, sizes, reps, method, merges, nn=None):
+    """Merge every pair of reciprocal nearest neighbours; returns the shrunk
+    (D, sizes, reps, nn), ``nn`` being each row's argmin (given if already known).
 
     The clusters left alone keep their order and the merged ones follow them, so the new
     matrix is assembled over D's own memory from D and the merged rows alone (no scatter of
     new columns into the old matrix).
     """
     m = len(D)
-    nn = np.argmin(D, axis=1)
+    if nn is None:
+        nn = np.argmin(D, axis=1)
     a = np.flatnonzero((nn[nn] == np.arange(m)) & (np.arange(m) < nn))
     if len(a) == 0:
         return None
@@ -79,13 +81,14 @@ def _round(D, sizes, reps, method, merges):
     alone[a] = False
     alone[b] = False
     u = np.flatnonzero(alone)
-    D = _assemble(D, u, np.ascontiguousarray(R[:, u].T), block)
+    D, nn = _assemble(D, u, np.ascontiguousarray(R[:, u].T), block)
     sizes = np.concatenate([sizes[u], sizes[a] + sizes[b]])
-    return D, sizes, np.concatenate([reps[u], reps[a]])
+    return D, sizes, np.concatenate([reps[u], reps[a]]), nn
 
 
 def _assemble(D, u, R_u, block):
-    """``[[D[u][:, u], R_u], [R_u.T, block]]`` written over D's own memory.
+    """``[[D[u][:, u], R_u], [R_u.T, block]]`` written over D's own memory, and its rows'
+    argmin (taken while each block of rows is still in cache).
 
     New row i < len(u) goes to flat positions [i m', (i + 1) m'), which lie before old row
     u[j] (at u[j] m >= j m > j m') for every row j still to be read, so blocks of rows can be
@@ -94,16 +97,19 @@ def _assemble(D, u, R_u, block):
     flat = D.reshape(-1)
     n_u = len(u)
     m_new = n_u + len(block)
+    nn = np.empty(m_new, dtype=np.intp)
     # Small blocks of rows: the gathered copies stay in cache.
     for start in range(0, n_u, 32):
         stop = min(start + 32, n_u)
         out = flat[start * m_new : stop * m_new].reshape(stop - start, m_new)
         out[:, :n_u] = np.take(np.take(D, u[start:stop], axis=0), u, axis=1)
         out[:, n_u:] = R_u[start:stop]
+        nn[start:stop] = np.argmin(out, axis=1)
     out = flat[n_u * m_new : m_new * m_new].reshape(len(block), m_new)
     out[:, :n_u] = R_u.T
     out[:, n_u:] = block
-    return flat[: m_new * m_new].reshape(m_new, m_new)
+    nn[n_u:] = np.argmin(out, axis=1)
+    return flat[: m_new * m_new].reshape(m_new, m_new), nn
 
 
 def _chain(D, sizes, reps, method, merges):
@@ -150,15 +156,16 @@ def merge_reducible(D, method):
     sizes = np.ones(n)
     reps = np.arange(n, dtype=np.float64)
     merges = []
+    nn = None
     while len(D) > 1:
         m = len(D)
-        shrunk = _round(D, sizes, reps, method, merges) if m > 2 else None
+        shrunk = _round(D, sizes, reps, method, merges, nn) if m > 2 else None
         if shrunk is None or len(shrunk[0]) > m - max(2, m // 16):
             # Few reciprocal pairs: a round would cost O(m^2) for little progress.
             if shrunk is not None:
-                D, sizes, reps = shrunk
+                D, sizes, reps, nn = shrunk
             if len(D) > 1:
                 _chain(D, sizes.copy(), reps, method, merges)
             break
-        D, sizes, reps = shrunk
+        D, sizes, reps, nn = shrunk
     return np.concatenate(merges) if merges else np.empty((0, 3))
