@@ -17,6 +17,9 @@ import numpy as np
 
 __all__ = ["merge_reducible"]
 
+# Merged rows computed at once: their temporaries fit in a core's cache.
+PAIRS_PER_BLOCK = 32
+
 
 def _lance_williams(method, d_ax, d_bx, d_ab, n_a, n_b, n_x):
     """Distance from the merged cluster a+b to x."""
@@ -42,10 +45,17 @@ def _lance_williams(method, d_ax, d_bx, d_ab, n_a, n_b, n_x):
     return out
 
 
-def _round(D, sizes, reps, method, merges):
-    """Merge every pair of reciprocal nearest neighbours; returns the shrunk (D, sizes, reps)."""
+def _round(D, sizes, reps, method, merges, nn=None):
+    """Merge every pair of reciprocal nearest neighbours; returns the shrunk
+    (D, sizes, reps, nn), ``nn`` being each row's argmin (given if already known).
+
+    The clusters left alone keep their order and the merged ones follow them, so the new
+    matrix is assembled over D's own memory from D and the merged rows alone (no scatter of
+    new columns into the old matrix).
+    """
     m = len(D)
-    nn = np.argmin(D, axis=1)
+    if nn is None:
+        nn = np.argmin(D, axis=1)
     a = np.flatnonzero((nn[nn] == np.arange(m)) & (np.arange(m) < nn))
     if len(a) == 0:
         return None
@@ -53,38 +63,53 @@ def _round(D, sizes, reps, method, merges):
     d_ab = D[a, b]
     merges.append(np.column_stack([reps[a], reps[b], d_ab]))
     n_a, n_b = sizes[a][:, None], sizes[b][:, None]
-    # Rows of the merged clusters against every old cluster ...
-    R = _lance_williams(method, D[a], D[b], d_ab[:, None], n_a, n_b, sizes[None, :])
+    # Rows of the merged clusters against every old cluster, in blocks of pairs: the
+    # temporaries stay small and are recycled (first touches of fresh memory are costly).
+    R = np.empty((len(a), m))
+    for start in range(0, len(a), PAIRS_PER_BLOCK):
+        sl = slice(start, start + PAIRS_PER_BLOCK)
+        R[sl] = _lance_williams(
+            method, D[a[sl]], D[b[sl]], d_ab[sl, None], n_a[sl], n_b[sl], sizes[None, :]
+        )
     # ... then the block between two merged clusters, merging the columns the same way.
     n_c = (sizes[a] + sizes[b])[:, None]
     block = _lance_williams(
         method, R[:, a], R[:, b], d_ab[None, :], sizes[a][None, :], sizes[b][None, :], n_c
     )
     np.fill_diagonal(block, np.inf)
-    R[:, a] = block
-    keep = np.ones(m, dtype=bool)
-    keep[b] = False
-    D[a] = R
-    D[:, a] = R.T
-    sizes = sizes.copy()
-    sizes[a] += sizes[b]
-    return _compact(D, np.flatnonzero(keep)), sizes[keep], reps[keep]
+    alone = np.ones(m, dtype=bool)
+    alone[a] = False
+    alone[b] = False
+    u = np.flatnonzero(alone)
+    D, nn = _assemble(D, u, np.ascontiguousarray(R[:, u].T), block)
+    sizes = np.concatenate([sizes[u], sizes[a] + sizes[b]])
+    return D, sizes, np.concatenate([reps[u], reps[a]]), nn
 
 
-def _compact(D, keep):
-    """``D[keep][:, keep]`` written over D's own memory (no new n x n allocation).
+def _assemble(D, u, R_u, block):
+    """``[[D[u][:, u], R_u], [R_u.T, block]]`` written over D's own memory, and its rows'
+    argmin (taken while each block of rows is still in cache).
 
-    New row i goes to flat positions [i m', (i + 1) m'), which lie before old row keep[j]
-    (at keep[j] m >= j m) for every row j still to be read, so blocks of rows can be
-    gathered and written in order.
+    New row i < len(u) goes to flat positions [i m', (i + 1) m'), which lie before old row
+    u[j] (at u[j] m >= j m > j m') for every row j still to be read, so blocks of rows can be
+    gathered and written in order; the merged rows come from R_u and block alone.
     """
     flat = D.reshape(-1)
-    m_new = len(keep)
-    for start in range(0, m_new, 256):
-        stop = min(start + 256, m_new)
-        block = np.take(np.take(D, keep[start:stop], axis=0), keep, axis=1)
-        flat[start * m_new : stop * m_new] = block.reshape(-1)
-    return flat[: m_new * m_new].reshape(m_new, m_new)
+    n_u = len(u)
+    m_new = n_u + len(block)
+    nn = np.empty(m_new, dtype=np.intp)
+    # Small blocks of rows: the gathered copies stay in cache.
+    for start in range(0, n_u, 32):
+        stop = min(start + 32, n_u)
+        out = flat[start * m_new : stop * m_new].reshape(stop - start, m_new)
+        out[:, :n_u] = np.take(np.take(D, u[start:stop], axis=0), u, axis=1)
+        out[:, n_u:] = R_u[start:stop]
+        nn[start:stop] = np.argmin(out, axis=1)
+    out = flat[n_u * m_new : m_new * m_new].reshape(len(block), m_new)
+    out[:, :n_u] = R_u.T
+    out[:, n_u:] = block
+    nn[n_u:] = np.argmin(out, axis=1)
+    return flat[: m_new * m_new].reshape(m_new, m_new), nn
 
 
 def _chain(D, sizes, reps, method, merges):
@@ -131,15 +156,16 @@ def merge_reducible(D, method):
     sizes = np.ones(n)
     reps = np.arange(n, dtype=np.float64)
     merges = []
+    nn = None
     while len(D) > 1:
         m = len(D)
-        shrunk = _round(D, sizes, reps, method, merges) if m > 2 else None
+        shrunk = _round(D, sizes, reps, method, merges, nn) if m > 2 else None
         if shrunk is None or len(shrunk[0]) > m - max(2, m // 16):
             # Few reciprocal pairs: a round would cost O(m^2) for little progress.
             if shrunk is not None:
-                D, sizes, reps = shrunk
+                D, sizes, reps, nn = shrunk
             if len(D) > 1:
                 _chain(D, sizes.copy(), reps, method, merges)
             break
-        D, sizes, reps = shrunk
+        D, sizes, reps, nn = shrunk
     return np.concatenate(merges) if merges else np.empty((0, 3))

@@ -7,8 +7,8 @@ import numpy as np
 from gradscratch.base import BaseEstimator, ClusterMixin, check_array, validate_data
 from gradscratch.nonparametric._distances import (
     refine_cancelled,
-    sq_euclidean_offsets,
     squared_norms,
+    tiled_product,
 )
 from gradscratch.nonparametric._linkage import merge_reducible
 
@@ -103,13 +103,16 @@ def linkage(X, method="single"):
     if method == "single":
         return _label(_minimum_spanning_tree(Xc), n)
     sq = squared_norms(Xc)
-    D = sq_euclidean_offsets(Xc, Xc, sq)
-    D += sq[:, None]
+    # ||x||^2 + ||y||^2 - 2 x.y as one matrix product of the rows (-2x, ||x||^2, 1) and
+    # (y, 1, ||y||^2): no further pass over the n x n matrix.
+    ones = np.ones((n, 1))
+    left = np.hstack([-2.0 * Xc, sq[:, None], ones])
+    D = tiled_product(left, np.hstack([Xc, ones, sq[:, None]]).T, np.empty((n, n)))
+    np.fill_diagonal(D, np.inf)
     # Entries hit by cancellation (including any below 0) are recomputed exactly.
     D = refine_cancelled(D, Xc, sq)
     if method != "ward":
         np.sqrt(D, out=D)
-    np.fill_diagonal(D, np.inf)
     merges = merge_reducible(D, method)
     if method == "ward":
         merges[:, 2] = np.sqrt(np.maximum(merges[:, 2], 0.0))

@@ -22,8 +22,8 @@ from gradscratch.nonparametric._distances import (
     iter_chunks,
     pairwise_distances,
     resolve_metric,
-    sq_euclidean_offsets,
     squared_norms,
+    tiled_product,
 )
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor"]
@@ -61,20 +61,22 @@ def _k_smallest_exact(D, k):
 def _k_smallest(D, k):
     """As :func:`_k_smallest_exact`, after discarding most columns cheaply.
 
-    Split each row into groups of ``GROUP`` columns. The k smallest group minima are k
-    distinct entries, so the k-th smallest entry is at most the k-th smallest group minimum,
-    and the k smallest entries all lie in the k groups of smallest minimum: one min-reduction
-    over D and a selection among k * GROUP candidates replace a selection over the full row.
+    Split each row into ``n_groups`` groups of ``GROUP`` columns (group g holds the columns
+    g, g + n_groups, g + 2 n_groups, ...: the minima are then elementwise minima of
+    contiguous slices, a fast reduction). The k smallest group minima are k distinct
+    entries, so the k-th smallest entry is at most the k-th smallest group minimum, and the
+    k smallest entries all lie in the k groups of smallest minimum: one min-reduction over D
+    and a selection among k * GROUP candidates replace a selection over the full row.
     Rows with tied group minima at the boundary use the full selection.
     """
     n_rows, n_cols = D.shape
     n_groups = n_cols // GROUP
     if n_groups <= 2 * k:
         return _k_smallest_exact(D, k)
-    minima = D[:, : n_groups * GROUP].reshape(n_rows, n_groups, GROUP).min(axis=2)
+    minima = D[:, : n_groups * GROUP].reshape(n_rows, GROUP, n_groups).min(axis=1)
     best = np.argpartition(minima, k - 1, axis=1)[:, :k]
     kth = np.take_along_axis(minima, best, axis=1).max(axis=1)
-    cols = (best[:, :, None] * GROUP + np.arange(GROUP)).reshape(n_rows, k * GROUP)
+    cols = (best[:, :, None] + n_groups * np.arange(GROUP)).reshape(n_rows, k * GROUP)
     rest = np.broadcast_to(np.arange(n_groups * GROUP, n_cols), (n_rows, n_cols % GROUP))
     cols = np.hstack([cols, rest])
     dist, pos = _k_smallest_exact(np.take_along_axis(D, cols, axis=1), k)
@@ -136,8 +138,13 @@ class _KNeighbors(BaseEstimator):
         self._check_params()
         self._fit_X = X
         self._fit_sq_norms = squared_norms(X) if self._metric == "euclidean" else None
-        # Training points as contiguous columns: the distance products read them in order.
-        self._fit_XT = np.ascontiguousarray(X.T) if self._metric == "euclidean" else None
+        # Training points as contiguous columns, with their squared norms as one more row:
+        # (-2 x, 1) . (y, ||y||^2) = ||y||^2 - 2 x.y, the ranking key, in one matrix product.
+        self._fit_XT = (
+            np.ascontiguousarray(np.vstack([X.T, self._fit_sq_norms]))
+            if self._metric == "euclidean"
+            else None
+        )
         self.n_samples_fit_ = X.shape[0]
         self.effective_metric_ = self._metric
 
@@ -179,6 +186,8 @@ class _KNeighbors(BaseEstimator):
         cols = min(self.n_samples_fit_, max(BLOCK_COLS, k_sel))
         rows = chunk_rows(cols, X.shape[1], self._metric)
         buffer = np.empty((min(rows, n_queries), cols)) if euclidean else None
+        if euclidean:
+            Xa = np.hstack([-2.0 * X, np.ones((n_queries, 1))])
         for sl in iter_chunks(n_queries, rows):
             found_d, found_i = [], []
             # Blocks of training points keep each distance block in cache; every block
@@ -186,12 +195,10 @@ class _KNeighbors(BaseEstimator):
             for cl in iter_chunks(self.n_samples_fit_, cols):
                 Y = self._fit_X[cl]
                 if euclidean:
-                    D = sq_euclidean_offsets(
-                        X[sl],
-                        None,
-                        self._fit_sq_norms[cl],
-                        YT=self._fit_XT[:, cl],
-                        out=buffer[: sl.stop - sl.start, : cl.stop - cl.start],
+                    D = tiled_product(
+                        Xa[sl],
+                        self._fit_XT[:, cl],
+                        buffer[: sl.stop - sl.start, : cl.stop - cl.start],
                     )
                 else:
                     D = pairwise_distances(X[sl], Y, self._metric, self.p)
