@@ -102,7 +102,26 @@ class BaseBoosting(BaseEstimator):
             opt = optim.GradientDescent()
         if isinstance(opt, optim.GradientDescent) and opt.lr is not None and not opt.lr > 0:
             raise ValueError(f"GradientDescent needs lr > 0 or None, got {opt.lr!r}.")
+        if isinstance(opt, optim.Nesterov) and opt.momentum is None:
+            opt = optim.Nesterov(
+                lr=opt.lr, momentum=self._strongly_convex_momentum(opt), restart=opt.restart
+            )
         return opt
+
+    def _strongly_convex_momentum(self, opt):
+        """beta = (1 - sqrt(q)) / (1 + sqrt(q)), q = nu * lr: what a plain ``Nesterov()`` means
+        in function space (see the module docstring of :mod:`gradscratch.parametric.boosting`).
+
+        The line-searched leaf value is a (safeguarded) Newton step, so in that metric the
+        training loss has curvature mu = L = 1 and the step is t = nu * lr; Nesterov's constant
+        momentum for a mu-strongly convex problem stepped with t is (1 - sqrt(mu t)) /
+        (1 + sqrt(mu t)). The theta sequence (momentum -> 1) is the merely convex choice: it
+        gives every tree a weight growing like k/3, and each tree's out-of-sample error is
+        amplified by that weight (measured: test R^2 0.80 on Friedman #1 vs 0.93 with this).
+        """
+        lr = 1.0 if opt.lr is None else float(optim.schedules.lr_at(opt.lr, 0))
+        q = min(1.0, self.learning_rate * lr)
+        return float((1.0 - np.sqrt(q)) / (1.0 + np.sqrt(q)))
 
     # ---- fitting --------------------------------------------------------------------------
     def _split(self, n, rng, strata):
