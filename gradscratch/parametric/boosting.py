@@ -10,6 +10,12 @@ training predictions F, one stage at a time:
    step, and its leaf values are refined by the loss itself;
 3. the optimizer's update rule turns the fitted step into the move of F.
 
+``fit(X, y, sample_weight)`` minimizes sum_i w_i l(y_i, F_i): the weights multiply the
+gradients and Hessians in the Newton sums, weight the least-squares fit of -g (gradient
+descent), the leaf line searches, the initial constant, Huber's delta (a weighted quantile),
+``train_score_`` and the validation loss. A weight of 0 is a row left out (binning
+included); an integer weight is a repeated row, up to exact ties between splits.
+
 ``optimizer`` picks the rule:
 
 - ``optim.GradientDescent()`` (Friedman's gradient boosting): the tree fits the steepest
@@ -178,8 +184,9 @@ class GradientBoostingRegressor(RegressorMixin, BaseBoosting):
             random_state=random_state,
         )
 
-    def fit(self, X, y):
-        """Fit the boosted model on X (n, p) and real targets y (n,)."""
+    def fit(self, X, y, sample_weight=None):
+        """Fit the boosted model on X (n, p) and real targets y (n,); ``sample_weight`` (n,)
+        multiplies each sample's loss."""
         self._check_params()
         if self.loss in ("huber", "quantile") and not (
             isinstance(self.alpha, numbers.Real) and 0 < self.alpha < 1
@@ -189,7 +196,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseBoosting):
         y = np.asarray(y, dtype=np.float64)
         params = {"alpha": float(self.alpha)} if self.loss == "quantile" else {}
         loss = make_loss(self.loss, params, 1, _REGRESSION_LOSSES)
-        return self._fit(X.astype(np.float64), y, loss)
+        return self._fit(X.astype(np.float64), y, loss, sample_weight=sample_weight)
 
     def predict(self, X):
         """F(x) = F_0 + sum_k a_k f_k(x), shape (n,)."""
@@ -258,8 +265,9 @@ class GradientBoostingClassifier(ClassifierMixin, BaseBoosting):
             random_state=random_state,
         )
 
-    def fit(self, X, y):
-        """Fit on X (n, p) and class labels y (n,)."""
+    def fit(self, X, y, sample_weight=None):
+        """Fit on X (n, p) and class labels y (n,); ``sample_weight`` (n,) multiplies each
+        sample's loss."""
         self._check_params()
         X, y = validate_data(self, X, y)
         check_classification_targets(y)
@@ -276,7 +284,9 @@ class GradientBoostingClassifier(ClassifierMixin, BaseBoosting):
         else:
             target = np.eye(K)[y_idx]
             loss = make_loss(self.loss, {}, K, {"log_loss": "multinomial_log_loss"})
-        return self._fit(X.astype(np.float64), target, loss, strata=y_idx)
+        return self._fit(
+            X.astype(np.float64), target, loss, strata=y_idx, sample_weight=sample_weight
+        )
 
     def decision_function(self, X):
         """Raw scores: F (n,) for two classes (log-odds of classes_[1]), (n, K) otherwise."""
