@@ -80,7 +80,7 @@ def test_robust_losses_match_sklearn(friedman, loss):
     mae_ref = np.mean(np.abs(yt - ref.predict(Xt)))
     mae = np.mean(np.abs(yt - ours.predict(Xt)))
     assert mae <= 1.05 * mae_ref and mae >= 0.95 * mae_ref, (mae, mae_ref)
-    # measured: absolute 1.177 vs 1.152, huber 1.100 vs 1.097
+    # measured: absolute 1.140 vs 1.152, huber 1.100 vs 1.097
 
 
 def _heteroscedastic(n, seed):
@@ -269,31 +269,43 @@ def test_nesterov_weights_and_options():
 # fitted values on the weighted rows then agree to rounding; off the data they may not: two
 # splits that tie exactly in gain (e.g. separating the same two rows on different features)
 # are decided by rounding (3 g vs g + g + g), and new points may fall on different sides.
-# Huber is left out: its clipped gradients (exactly +-delta) make such ties between
-# different partitions of the rows frequent (measured: an exact tie at stage 80 of 100).
+# Losses whose gradients take few values (absolute and quantile: +-1 or alpha, alpha - 1;
+# Huber: +-delta in its linear zone) also tie between different partitions of the rows
+# (measured: an exact Huber tie at stage 80 of 100, absolute error diverging within 50
+# stages): for them only the initial constant, a weighted median / quantile, is compared.
 @pytest.mark.parametrize(
-    "params, atol",
-    [
-        ({}, 1e-9),  # Newton
-        ({"optimizer": optim.GradientDescent()}, 1e-9),
-        ({"optimizer": optim.Nesterov()}, 1e-9),
-        # the minimizer of a leaf's absolute / pinball loss is any point of an interval
-        # between two targets; the bisection's stopping point there depends on rounding
-        ({"loss": "absolute_error"}, 1e-4),
-        ({"loss": "quantile", "alpha": 0.8}, 1e-4),
-    ],
-    ids=["newton", "gd", "nesterov", "absolute", "quantile"],
+    "params",
+    [{}, {"optimizer": optim.GradientDescent()}, {"optimizer": optim.Nesterov()}],
+    ids=["newton", "gd", "nesterov"],
 )
-def test_integer_weights_equal_repeated_rows(params, atol):
+def test_integer_weights_equal_repeated_rows(params):
     X, y = _friedman1(300, 3)
     w = np.random.default_rng(0).integers(0, 4, size=300)  # zeros: rows left out
     kw = dict(n_estimators=50, random_state=0, **params)
     rep = GradientBoostingRegressor(**kw).fit(X.repeat(w, axis=0), y.repeat(w))
     wtd = GradientBoostingRegressor(**kw).fit(X, y, sample_weight=w)
     on = w > 0
-    np.testing.assert_allclose(wtd.predict(X[on]), rep.predict(X[on]), rtol=0, atol=atol)
-    np.testing.assert_allclose(wtd.train_score_, rep.train_score_, rtol=1e-9, atol=atol)
-    np.testing.assert_allclose(wtd.init_, rep.init_, rtol=0, atol=atol)
+    np.testing.assert_allclose(wtd.predict(X[on]), rep.predict(X[on]), rtol=0, atol=1e-9)
+    np.testing.assert_allclose(wtd.train_score_, rep.train_score_, rtol=1e-9)
+    np.testing.assert_allclose(wtd.init_, rep.init_, rtol=1e-12)
+
+
+@pytest.mark.parametrize("loss", ["absolute_error", "quantile", "huber"])
+def test_weighted_initial_constant_equals_repeated_rows(loss):
+    X, y = _friedman1(301, 3)
+    w = np.random.default_rng(0).integers(0, 4, size=301)
+    kw = dict(loss=loss, alpha=0.8, n_estimators=1, random_state=0)
+    rep = GradientBoostingRegressor(**kw).fit(X.repeat(w, axis=0), y.repeat(w))
+    wtd = GradientBoostingRegressor(**kw).fit(X, y, sample_weight=w)
+    # any point between two targets may minimize these losses: compare the loss there
+    F0 = {"rep": np.full(w.sum(), rep.init_[0]), "wtd": np.full(len(y), wtd.init_[0])}
+    fun = rep.loss_.fun
+    loss_rep = np.mean(fun(y.repeat(w), F0["rep"]))
+    loss_wtd = np.average(fun(y, F0["wtd"]), weights=w)
+    assert loss_wtd == pytest.approx(loss_rep, rel=1e-12)
+    if loss != "huber":  # the weighted median / 0.8-quantile
+        below = np.sum(w * (y <= wtd.init_[0])) / w.sum()
+        assert below >= (0.5 if loss == "absolute_error" else 0.8) - 1e-12
 
 
 @pytest.mark.parametrize("n_classes", [2, 3])

@@ -15,7 +15,7 @@ from gradscratch.base import (
 )
 from gradscratch.nonparametric._binning import Binner
 from gradscratch.nonparametric._tree_engine import grow_tree
-from gradscratch.parametric._boosting_loss import leaf_line_search
+from gradscratch.parametric._boosting_loss import has_curvature, leaf_line_search
 
 __all__ = ["BaseBoosting"]
 
@@ -190,7 +190,7 @@ class BaseBoosting(BaseEstimator):
             if huber:
                 loss = loss.with_params(delta=self._delta(yt - F, w))
             g, h = loss.gradient_hessian(yt, F)
-            if newton and not np.sum(w @ h) > 0:
+            if newton and not has_curvature(g, h, w):
                 raise ValueError(
                     f"loss {loss.name!r} has a zero Hessian, so Newton boosting has no step; "
                     "use optimizer=optim.GradientDescent()."

@@ -18,7 +18,7 @@ import numpy as np
 import optim
 from gradscratch.losses import LOSSES
 
-__all__ = ["BoostingLoss", "leaf_line_search"]
+__all__ = ["BoostingLoss", "has_curvature", "leaf_line_search"]
 
 
 def _name(fun):
@@ -110,20 +110,20 @@ class BoostingLoss:
         """
         K = self.n_outputs
         w = np.ones(n) if w is None else w
-        w = w / w.sum()
         F0 = np.zeros((n, K)) if K > 1 else np.zeros(n)
         self.values(y, F0)  # a loss of the wrong shape is named before the weighted sum
-        _, h = self.gradient_hessian(y, F0)
-        if K == 1 and not np.sum(w @ h) > 0:
+        g, h = self.gradient_hessian(y, F0)
+        if K == 1 and not has_curvature(g, h, w):
             zero = np.zeros(n, dtype=np.intp)
             return leaf_line_search(self, y, F0, zero, np.zeros(1), weight=w)
         ones = np.ones((n, 1)) if K > 1 else np.ones(n)
+        w = w * (n / w.sum())  # mean 1: unit weights stay exactly 1 (the unweighted mean)
 
         def f(c):
-            return anp.dot(w, self.fun(y, ones * c))
+            return anp.mean(w * self.fun(y, ones * c))
 
         grad0 = self.gradient(y, F0)
-        scale = max(1.0, float(w @ np.abs(grad0).reshape(n, -1).mean(axis=1)))
+        scale = max(1.0, float(np.mean(w[:, None] * np.abs(grad0).reshape(n, -1))))
         result = optim.Newton().minimize(f, np.zeros(K), max_iter=100, tol=1e-10 * scale)
         c = np.asarray(result.x, dtype=np.float64)
         if K > 1:
@@ -134,6 +134,17 @@ class BoostingLoss:
             if np.isclose(f(centered), f(c), rtol=1e-12, atol=0.0):
                 c = centered
         return c
+
+
+def has_curvature(g, h, w):
+    """Whether sum_i w_i h_i is more than rounding noise next to sum_i w_i |g_i|.
+
+    autograd differentiates |r| as r / |r|, whose derivative is 0 only up to rounding
+    (about 1e-17 / |r| per sample, of either sign): a sign test on the sum would send a
+    piecewise-linear loss to Newton's method or not at random. A loss wrongly declared flat
+    (curvature below 1e-12 of the slope) only loses the Newton shortcut of the searches.
+    """
+    return bool(np.sum(w @ h) > 1e-12 * np.sum(w @ np.abs(g)))
 
 
 def make_loss(loss, params, n_outputs, allowed):
