@@ -274,7 +274,8 @@ class BaseBoosting(BaseEstimator):
         else:
             codes_in, g_in, h_in, y_in, F_in, w_in = codes, g, h, y, F, w
         common = dict(
-            sample_weight=w_in,
+            # unit weights: None keeps the engine's count-based fast path
+            sample_weight=None if np.all(w_in == 1.0) else w_in,
             binner=binner,
             max_depth=self.max_depth,
             min_samples_leaf=self.min_samples_leaf,
