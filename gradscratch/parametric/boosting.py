@@ -120,7 +120,7 @@ _ATTRS_DOC = """
         Stages fitted (fewer than ``n_estimators`` after early stopping).
     train_score_ : ndarray of shape (n_estimators_,)
         Mean training loss (1/n) sum_i l(y_i, F_i) after each stage.
-    optimizer_ : the optimizer used.
+    optimizer_ : the optimizer used (a plain ``Nesterov()`` with its momentum filled in).
     feature_importances_ : ndarray of shape (n_features,)
 """
 
