@@ -27,6 +27,20 @@ for _forest in ("RandomForestClassifier", "RandomForestRegressor"):
         "check_sample_weight_equivalence_on_dense_data": "bootstrap draws depend on n_samples",
     }
 
+# Boosting: the fitted values on the rows of positive weight match the repeated fit to 1e-15,
+# but the check's 15 rows x 30 features make many splits tie exactly in gain (different
+# features separating the same rows); the tie is decided by rounding (3 g vs g + g + g), and
+# the rows of weight 0 (absent from the repeated fit) land on different sides. scikit-learn
+# xfails this check for its GradientBoosting* and HistGradientBoosting* estimators too.
+# tests/test_boosting.py checks the equivalence where ties cannot matter. (The regressor
+# currently passes by the luck of rounding, hence a non-strict expected failure.)
+for _boosting in ("GradientBoostingClassifier", "GradientBoostingRegressor"):
+    EXPECTED_FAILED_CHECKS[_boosting] = {
+        "check_sample_weight_equivalence_on_dense_data": (
+            "exact ties between splits are decided by rounding; zero-weight rows then differ"
+        ),
+    }
+
 # {class name: constructor keyword arguments used for the checks}
 CHECK_PARAMS = {
     # 10 stages keep the checks fast; the checks' easy problems are fitted well by then

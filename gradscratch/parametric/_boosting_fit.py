@@ -10,15 +10,21 @@ from gradscratch.base import (
     BaseEstimator,
     check_is_fitted,
     check_random_state,
+    check_sample_weight,
     validate_data,
 )
 from gradscratch.nonparametric._binning import Binner
 from gradscratch.nonparametric._tree_engine import grow_tree
-from gradscratch.parametric._boosting_loss import leaf_line_search
+from gradscratch.parametric._boosting_loss import has_curvature, leaf_line_search
 
 __all__ = ["BaseBoosting"]
 
 _ES_TOL = 1e-4  # early stopping: the validation loss must improve by this much (scikit-learn)
+
+
+def _quantile(x, q, w):
+    """The weighted q-quantile (inverted CDF: an integer weight acts as repeated rows)."""
+    return float(np.quantile(x, q, weights=w, method="inverted_cdf"))
 
 
 class BaseBoosting(BaseEstimator):
@@ -102,7 +108,26 @@ class BaseBoosting(BaseEstimator):
             opt = optim.GradientDescent()
         if isinstance(opt, optim.GradientDescent) and opt.lr is not None and not opt.lr > 0:
             raise ValueError(f"GradientDescent needs lr > 0 or None, got {opt.lr!r}.")
+        if isinstance(opt, optim.Nesterov) and opt.momentum is None:
+            opt = optim.Nesterov(
+                lr=opt.lr, momentum=self._strongly_convex_momentum(opt), restart=opt.restart
+            )
         return opt
+
+    def _strongly_convex_momentum(self, opt):
+        """beta = (1 - sqrt(q)) / (1 + sqrt(q)), q = nu * lr: what a plain ``Nesterov()`` means
+        in function space (see the module docstring of :mod:`gradscratch.parametric.boosting`).
+
+        The line-searched leaf value is a (safeguarded) Newton step, so in that metric the
+        training loss has curvature mu = L = 1 and the step is t = nu * lr; Nesterov's constant
+        momentum for a mu-strongly convex problem stepped with t is (1 - sqrt(mu t)) /
+        (1 + sqrt(mu t)). The theta sequence (momentum -> 1) is the merely convex choice: it
+        gives every tree a weight growing like k/3, and each tree's out-of-sample error is
+        amplified by that weight (measured: test R^2 0.80 on Friedman #1 vs 0.93 with this).
+        """
+        lr = 1.0 if opt.lr is None else float(optim.schedules.lr_at(opt.lr, 0))
+        q = min(1.0, self.learning_rate * lr)
+        return float((1.0 - np.sqrt(q)) / (1.0 + np.sqrt(q)))
 
     # ---- fitting --------------------------------------------------------------------------
     def _split(self, n, rng, strata):
@@ -124,19 +149,32 @@ class BaseBoosting(BaseEstimator):
             raise ValueError("validation_fraction leaves an empty training or validation set.")
         return train, val
 
-    def _fit(self, X, y, loss, strata=None):
+    def _fit(self, X, y, loss, strata=None, sample_weight=None):
+        """``sample_weight`` (n,) >= 0 multiplies each sample's loss: the objective is
+        sum_i w_i l(y_i, F_i), so gradients, Hessians, leaf sums, the initial constant, Huber's
+        delta (a weighted quantile), ``train_score_`` and the validation loss are weighted. A
+        zero weight is the same as leaving the row out (the binning skips it too)."""
         rng = check_random_state(self.random_state)
+        w_all = check_sample_weight(sample_weight, X.shape[0])
         tr, va = self._split(X.shape[0], rng, strata)
-        Xt, yt = X[tr], y[tr]
+        Xt, yt, w = X[tr], y[tr], w_all[tr]
+        if not np.any(w > 0):
+            raise ValueError("Sample weights of the training split are all zero.")
         n, K, m = len(tr), loss.n_outputs, self.n_estimators
-        binner = Binner(max_bins=self.max_bins, random_state=rng.integers(2**31)).fit(Xt)
+        # bin edges from the weighted rows: an integer weight then gives the same edges as
+        # repeated rows whenever a feature has at most max_bins distinct values (otherwise
+        # the quantile edges are those of the distinct rows, not of the repeated ones)
+        binner = Binner(max_bins=self.max_bins, random_state=rng.integers(2**31))
+        binner.fit(Xt[w > 0])
         codes = binner.transform(Xt)
         if va is not None:
-            yv, codes_v = y[va], binner.transform(X[va])
+            yv, wv, codes_v = y[va], w_all[va], binner.transform(X[va])
+            if not np.any(wv > 0):
+                raise ValueError("Sample weights of the validation split are all zero.")
         huber = loss.name == "huber"
         if huber:  # Huber's delta: the alpha-quantile of the absolute residuals (scikit-learn)
-            loss = loss.with_params(delta=self._delta(yt - np.median(yt)))
-        self.init_ = loss.initial_constant(yt, n)
+            loss = loss.with_params(delta=self._delta(yt - _quantile(yt, 0.5, w), w))
+        self.init_ = loss.initial_constant(yt, n, w)
         shape = (n, K) if K > 1 else (n,)
         F = np.broadcast_to(self.init_ if K > 1 else self.init_[0], shape).astype(np.float64)
         Fv = None if va is None else np.broadcast_to(F[:1], (len(va),) + shape[1:]).copy()
@@ -150,9 +188,9 @@ class BaseBoosting(BaseEstimator):
         best = np.full(self.n_iter_no_change or 1, np.inf)
         for k in range(m):
             if huber:
-                loss = loss.with_params(delta=self._delta(yt - F))
+                loss = loss.with_params(delta=self._delta(yt - F, w))
             g, h = loss.gradient_hessian(yt, F)
-            if newton and not np.sum(h) > 0:
+            if newton and not has_curvature(g, h, w):
                 raise ValueError(
                     f"loss {loss.name!r} has a zero Hessian, so Newton boosting has no step; "
                     "use optimizer=optim.GradientDescent()."
@@ -174,6 +212,7 @@ class BaseBoosting(BaseEstimator):
                     F,
                     g[:, c] if K > 1 else g,
                     h[:, c] if K > 1 else h,
+                    w,
                     idx,
                     None if K == 1 else c,
                     rng,
@@ -199,13 +238,13 @@ class BaseBoosting(BaseEstimator):
             F = F + move[m : m + F.size].reshape(shape)
             history.append(coef.copy())
             trees.append(stage)
-            scores.append(loss.mean(yt, F))
+            scores.append(loss.mean(yt, F, w))
             restart = getattr(opt, "restart", False)
             if restart and k > 0 and scores[-1] > scores[-2]:
                 state = opt.init(np.zeros(size))
             if Fv is not None:
                 Fv = Fv + move[m + F.size :].reshape(Fv.shape)
-                val = loss.mean(yv, Fv)
+                val = loss.mean(yv, Fv, wv)
                 if np.any(val + _ES_TOL < best):
                     best[k % len(best)] = val
                 else:
@@ -222,17 +261,21 @@ class BaseBoosting(BaseEstimator):
         self.loss_ = loss
         return self
 
-    def _delta(self, r):
-        return float(np.quantile(np.abs(r), self.alpha)) or 1e-12
+    def _delta(self, r, w):
+        return _quantile(np.abs(r), self.alpha, w) or 1e-12
 
-    def _grow(self, opt, newton, loss, codes, binner, y, F, g, h, idx, column, rng):
+    def _grow(self, opt, newton, loss, codes, binner, y, F, g, h, w, idx, column, rng):
         """One tree on the in-bag rows ``idx`` (None: all); leaf values set to the refined
-        step. Returns the tree and the node of every training row."""
+        step. Returns the tree and the node of every training row. ``w``: sample weights
+        (rows of weight 0 are left out of the tree by the engine)."""
         if idx is not None:
             codes_in, g_in, h_in, y_in, F_in = codes[idx], g[idx], h[idx], y[idx], F[idx]
+            w_in = w[idx]
         else:
-            codes_in, g_in, h_in, y_in, F_in = codes, g, h, y, F
+            codes_in, g_in, h_in, y_in, F_in, w_in = codes, g, h, y, F, w
         common = dict(
+            # unit weights: None keeps the engine's count-based fast path
+            sample_weight=None if np.all(w_in == 1.0) else w_in,
             binner=binner,
             max_depth=self.max_depth,
             min_samples_leaf=self.min_samples_leaf,
@@ -242,12 +285,14 @@ class BaseBoosting(BaseEstimator):
             tree = grow_tree(
                 codes_in,
                 criterion="newton",
-                gradient=g_in,
-                hessian=h_in,
+                # the Newton criterion's sums are of the weighted g_i, h_i (w_i l_i)
+                gradient=w_in * g_in,
+                hessian=w_in * h_in,
                 reg_lambda=opt.damping,
                 **common,
             )
         else:
+            # the L2(w) projection of -g: weighted least squares (scikit-learn's choice)
             tree = grow_tree(codes_in, -g_in, criterion="squared_error", **common)
         leaves = np.nonzero(tree.children_left == -1)[0]
         where = np.full(tree.node_count, -1)
@@ -255,15 +300,17 @@ class BaseBoosting(BaseEstimator):
         nodes = tree.apply_binned(codes)
         leaf = where[nodes if idx is None else nodes[idx]]
         if newton:
-            G = np.bincount(leaf, g_in, minlength=len(leaves))
-            H = np.bincount(leaf, h_in, minlength=len(leaves))
+            G = np.bincount(leaf, w_in * g_in, minlength=len(leaves))
+            H = np.bincount(leaf, w_in * h_in, minlength=len(leaves))
             with np.errstate(divide="ignore", invalid="ignore"):
                 value, _ = opt.update(G, None, H)
             value = np.where(H + opt.damping > 0, value, 0.0)
         else:
             start = tree.value[leaves, 0]
             exact = self._exact_line_search
-            value = leaf_line_search(loss, y_in, F_in, leaf, start, column, exact=exact)
+            value = leaf_line_search(
+                loss, y_in, F_in, leaf, start, column, exact=exact, weight=w_in
+            )
         tree.value[:] = 0.0
         tree.value[leaves, 0] = self.learning_rate * value
         return tree, nodes
