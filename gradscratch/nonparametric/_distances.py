@@ -52,50 +52,6 @@ def sq_euclidean_offsets(X, Y, Y_sq_norms, YT=None, out=None):
     return D
 
 
-# OpenBLAS computes a product of m x k by k x n with m n k <= 2^18 on the calling thread;
-# above that it wakes worker threads, which keep spinning after the call and, on a loaded
-# machine, take the core that the selection work after each product needs.
-SINGLE_THREAD_MNK = 2**18
-TILE_ROWS = 16
-
-
-def tiled_product(A, BT, out):
-    """``A @ BT`` written into ``out``, as one batched call over tiles each below
-    ``SINGLE_THREAD_MNK`` (see above); a plain product when the inner size is too large for
-    tiles of a useful width."""
-    m, k = A.shape
-    n = BT.shape[1]
-    rb = TILE_ROWS
-    cb = min(n, (SINGLE_THREAD_MNK - 1) // (rb * k))
-    m_full, n_full = m - m % rb, n - n % max(cb, 1)
-    if cb < 64 or m_full == 0:
-        return np.matmul(A, BT, out=out)
-    n_tiles = n_full // cb
-    A_tiles = A[:m_full].reshape(m_full // rb, 1, rb, k)
-    B_tiles = BT[:, :n_full].reshape(k, n_tiles, cb).transpose(1, 0, 2)
-    # Views of out (only axes split): each tile is written in place.
-    np.matmul(
-        A_tiles,
-        B_tiles,
-        out=out[:m_full, :n_full].reshape(-1, rb, n_tiles, cb).transpose(0, 2, 1, 3),
-    )
-    if n_full < n:
-        np.matmul(
-            A[:m_full].reshape(-1, rb, k),
-            BT[:, n_full:],
-            out=out[:m_full, n_full:].reshape(-1, rb, n - n_full),
-        )
-    if m_full < m:
-        r = m - m_full
-        np.matmul(
-            A[m_full:],
-            B_tiles,
-            out=out[m_full:, :n_full].reshape(r, n_tiles, cb).transpose(1, 0, 2),
-        )
-        np.matmul(A[m_full:], BT[:, n_full:], out=out[m_full:, n_full:])
-    return out
-
-
 def squared_norms(X):
     return np.einsum("ij,ij->i", X, X)
 

@@ -8,7 +8,6 @@ from gradscratch.base import BaseEstimator, ClusterMixin, check_array, validate_
 from gradscratch.nonparametric._distances import (
     refine_cancelled,
     squared_norms,
-    tiled_product,
 )
 from gradscratch.nonparametric._linkage import merge_reducible
 
@@ -107,7 +106,7 @@ def linkage(X, method="single"):
     # (y, 1, ||y||^2): no further pass over the n x n matrix.
     ones = np.ones((n, 1))
     left = np.hstack([-2.0 * Xc, sq[:, None], ones])
-    D = tiled_product(left, np.hstack([Xc, ones, sq[:, None]]).T, np.empty((n, n)))
+    D = left @ np.hstack([Xc, ones, sq[:, None]]).T
     np.fill_diagonal(D, np.inf)
     # Entries hit by cancellation (including any below 0) are recomputed exactly.
     D = refine_cancelled(D, Xc, sq)

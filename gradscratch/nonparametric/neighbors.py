@@ -23,7 +23,6 @@ from gradscratch.nonparametric._distances import (
     pairwise_distances,
     resolve_metric,
     squared_norms,
-    tiled_product,
 )
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor"]
@@ -195,10 +194,10 @@ class _KNeighbors(BaseEstimator):
             for cl in iter_chunks(self.n_samples_fit_, cols):
                 Y = self._fit_X[cl]
                 if euclidean:
-                    D = tiled_product(
+                    D = np.matmul(
                         Xa[sl],
                         self._fit_XT[:, cl],
-                        buffer[: sl.stop - sl.start, : cl.stop - cl.start],
+                        out=buffer[: sl.stop - sl.start, : cl.stop - cl.start],
                     )
                 else:
                     D = pairwise_distances(X[sl], Y, self._metric, self.p)
