@@ -9,6 +9,8 @@ re-exports it so that a model imports everything it needs from one place.
 import inspect
 import sys
 
+import numpy as np
+
 from gradscratch._validation import (
     ConvergenceWarning,
     DataConversionWarning,
@@ -183,7 +185,19 @@ class RegressorMixin:
 
 
 class ClassifierMixin:
-    """``score`` is the accuracy."""
+    """``score`` is the accuracy; ``predict`` and ``predict_log_proba`` follow from
+    ``predict_proba`` (a classifier with a better route, e.g. through its decision function,
+    overrides them)."""
+
+    def predict(self, X):
+        """The most probable class of each row (ties go to the first in ``classes_``)."""
+        proba = self.predict_proba(X)  # first: it raises the not-fitted error
+        return self.classes_[np.argmax(proba, axis=1)]
+
+    def predict_log_proba(self, X):
+        """Logarithm of :meth:`predict_proba` (-inf where a probability is exactly 0)."""
+        with np.errstate(divide="ignore"):
+            return np.log(self.predict_proba(X))
 
     def score(self, X, y, sample_weight=None):
         """Fraction of samples whose predicted label equals ``y``."""

@@ -226,16 +226,6 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
             proba += est.tree_.predict(X)
         return proba / len(self.estimators_)
 
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        """Class with the highest mean probability."""
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
-
 
 class RandomForestRegressor(RegressorMixin, _BaseForest):
     __doc__ = (

@@ -289,11 +289,6 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighbors):
         total[total == 0.0] = 1.0
         return proba / total
 
-    def predict(self, X):
-        """The class with the largest (weighted) vote; ties go to the smallest label."""
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
-
 
 class KNeighborsRegressor(RegressorMixin, _KNeighbors):
     """Average of the targets of the k nearest training points.

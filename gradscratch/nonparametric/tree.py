@@ -204,16 +204,6 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
         X = self._validate_X_predict(X)
         return self.tree_.predict(X)
 
-    def predict_log_proba(self, X):
-        """Logarithm of :meth:`predict_proba`."""
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        """Majority class of each sample's leaf."""
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
-
 
 class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
     __doc__ = (

@@ -304,11 +304,6 @@ class GradientBoostingClassifier(ClassifierMixin, BaseBoosting):
         """P(class | x), shape (n, n_classes), columns in ``classes_`` order."""
         return self._proba(self.decision_function(X))
 
-    def predict(self, X):
-        """The most probable class of each row."""
-        proba = self.predict_proba(X)
-        return self.classes_[np.argmax(proba, axis=1)]
-
     def staged_decision_function(self, X):
         yield from self._staged_raw(X)
 
