@@ -18,7 +18,7 @@ from optim.newton import Newton
 from optim.problem import Problem
 from optim.proximal import FISTA, ProximalGradient
 from optim.quasi_newton import LBFGS
-from optim.result import ConvergenceWarning, OptimizeResult
+from optim.result import ConvergenceWarning, OptimizeResult, Status
 
 __all__ = [
     "FISTA",
@@ -36,6 +36,7 @@ __all__ = [
     "Optimizer",
     "Problem",
     "ProximalGradient",
+    "Status",
     "line_search",
     "prox",
     "schedules",

@@ -1,9 +1,26 @@
 """The generic loop that every optimizer shares: one ``minimize`` signature, one set of
-stopping rules, one trace.
+stopping rules, one trace, for full-batch and minibatch runs alike.
 
 An optimizer supplies ``_start`` (its state at x0) and ``_step`` (one iteration), built from
-its update rule and, where it has one, a line search from :mod:`optim.line_search`. The loop
-owns everything else: validation, counting, stopping, the trace, warnings, progress.
+its update rule and, where it has one, a line search from :mod:`optim.line_search`; methods
+that run on minibatches also supply ``_batch_step`` (one update from a batch gradient). The
+loop owns everything else: validation, counting, stopping, the trace, warnings, progress.
+
+Stopping (one measure for every method). The run converges when the stationarity measure
+
+    ||x - prox_g(x - grad f(x), 1)||_inf    (= ||grad f(x)||_inf without a prox)
+
+is at most ``tol`` at the returned point: the largest component of the gradient, or of the
+prox-gradient mapping with unit step for composite problems (for a box, scipy's projected
+gradient). It is zero exactly at the minimizers of convex problems, and its units are those of
+the gradient, so ``tol`` is scale-free once the problem is (the parametric models hand the
+optimizer standardized coordinates and an objective of order 1). ``converged`` is True only
+when that measure is met, or a criterion the caller asked for (``ftol``, a callback returning
+True). Every other ending is a failure with a :class:`optim.result.Status`, a message that
+names the remedy, and a :class:`ConvergenceWarning`: ``max_iter``; a line search that finds no
+decrease; NaN or inf; divergence (the objective grows 1e8-fold past its start); a stall (the
+step no longer moves x). A run that fails returns the best point it found (the last one for the
+methods that decrease the objective at every step).
 
 Composite problems (``prox`` given): every first-order method applies the prox after its step,
 with its own (possibly per-coordinate) step size, which makes gradient descent ISTA and
@@ -15,7 +32,8 @@ g in the diagonal metric diag(1/eta_k): exact, because every ``optim.prox`` oper
 separable. Heavy-ball momentum then carries the actual displacement x_{k+1} - x_k (iPiano,
 Ochs et al. 2014).
 
-Minibatch runs (``data`` and ``batch_size`` given) are in :mod:`optim.stochastic`.
+Minibatch runs (``data`` and ``batch_size`` given): one iteration of the loop is an epoch of
+:mod:`optim.stochastic`'s shuffled batches; the measure and the trace use the full objective.
 """
 
 import warnings
@@ -24,15 +42,21 @@ from dataclasses import dataclass
 import numpy as np
 
 from optim.problem import NonFiniteObjective, Problem
-from optim.result import ConvergenceWarning, OptimizeResult, TraceRecorder
+from optim.result import REMEDY, ConvergenceWarning, OptimizeResult, Status, TraceRecorder
+from optim.stochastic import Minibatches, batch_gradient, refuse
 
-__all__ = ["Iterate", "Optimizer"]
+__all__ = ["Iterate", "Optimizer", "StepFailed", "stationarity"]
+
+# The objective counts as diverging once it exceeds its start by this many times max(1, |F0|).
+DIVERGENCE = 1e8
 
 
 @dataclass
 class Iterate:
-    """The current point: x, smooth value f, gradient g (None if not computed), the full
-    objective F = f + g(x), the stationarity measure ``gnorm`` and the last step size ``t``."""
+    """The current point: x, smooth value f, gradient g, the full objective F = f + g(x), the
+    stationarity measure ``gnorm`` and the last step size ``t``. A method that does not take
+    the gradient at x (Nesterov takes it at the extrapolated point) leaves ``g`` None; its
+    ``gnorm`` is then provisional and the loop confirms it at x before stopping."""
 
     x: np.ndarray
     f: float
@@ -40,6 +64,22 @@ class Iterate:
     F: float
     gnorm: float
     t: float = np.nan
+
+
+class StepFailed(Exception):
+    """Raised by ``_step`` when it cannot make progress: ``status`` says how, ``detail`` why."""
+
+    def __init__(self, status, detail):
+        super().__init__(detail)
+        self.status, self.detail = Status(status), detail
+
+
+def stationarity(problem, x, g):
+    """||x - prox(x - g, 1)||_inf: the largest component of the gradient (of the prox-gradient
+    mapping with unit step for composite problems), zero exactly at stationary points."""
+    if problem.prox is None:
+        return float(np.max(np.abs(g)))
+    return float(np.max(np.abs(x - problem.prox_step(x - g, 1.0))))
 
 
 def _check_x0(x0):
@@ -56,18 +96,10 @@ def _check_x0(x0):
     return x
 
 
-def gradient_mapping_norm(problem, x, g, t):
-    """||x - prox(x - t g, t)|| / t: the gradient norm of a composite problem (||g|| without
-    a prox), zero exactly at the minimizers."""
-    if problem.prox is None:
-        return float(np.linalg.norm(g))
-    return float(np.linalg.norm(x - problem.prox_step(x - t * g, t)) / t)
-
-
 class Optimizer:
     """Base class. Subclasses store hyperparameters in ``__init__`` and implement the rule.
 
-    ``minimize(f, x0, prox=None, max_iter=None, tol=None, ftol=None, callback=None,
+    ``minimize(f, x0, prox=None, max_iter=None, tol=None, ftol=0.0, callback=None,
     verbose=False, data=None, batch_size=None, random_state=None)`` is the one way to run
     every optimizer.
     """
@@ -83,9 +115,12 @@ class Optimizer:
         return None
 
     def _step(self, problem, it, state):
-        """One iteration from ``it``; returns ``(new_iterate, state, ok)``; ``ok=False`` means
-        no decrease could be found (the line search failed)."""
+        """One iteration from ``it``; returns ``(new_iterate, state)`` or raises StepFailed."""
         raise NotImplementedError
+
+    def _batch_step(self, problem, x, state, batch):
+        """One minibatch update from x; returns ``(x, state)`` (stochastic methods)."""
+        raise refuse(self)
 
     # --- the shared loop -----------------------------------------------------------------
     def minimize(
@@ -117,17 +152,17 @@ class Optimizer:
             Iteration budget (the optimizer's default when None). Reaching it warns with
             :class:`ConvergenceWarning` and sets ``converged=False``.
         tol : float, optional
-            Stop when the gradient norm (the prox-gradient mapping norm for composite
-            problems) is at most ``tol``.
+            Stop once the stationarity measure ||x - prox(x - grad f(x), 1)||_inf (the
+            largest gradient component without a prox) is at most ``tol`` (default 1e-6).
         ftol : float, default=0.0
             Also stop when the relative decrease (F_prev - F) / max(|F_prev|, |F|, 1) is at
             most ``ftol`` (0 disables the rule).
         callback : callable, optional
             Called after each iteration with an :class:`OptimizeResult` snapshot (``x``,
             ``fun``, ``n_iter``, ``grad_norm``); returning True stops the run as converged
-            (a caller's own criterion, e.g. a duality gap).
+            (a caller's own optimality certificate, e.g. a duality gap).
         verbose : bool, default=False
-            Show a progress bar with the objective and the gradient norm.
+            Show a progress bar with the objective and the stationarity measure.
         data : tuple of arrays, optional
             Passed to ``f`` after ``x``.
         batch_size : int, optional
@@ -156,89 +191,115 @@ class Optimizer:
             )
         problem = Problem(f, prox=prox, data=data)
         problem.check_prox(x)
-        if batch_size is not None:
-            from optim.stochastic import minimize_minibatch
+        if batch_size is None:
+            advance = self._step
+        else:
+            if not self.stochastic:
+                raise refuse(self)
+            batches = Minibatches(problem.data, batch_size, random_state)
+            problem.data = batches.arrays
 
-            return minimize_minibatch(
-                self, problem, x, max_iter, tol, ftol, callback, verbose, batch_size, random_state
-            )
+            def advance(problem, it, state):
+                return self._epoch(problem, it, state, batches)
+
+        it = self._first_iterate(problem, x)
+        state = self._start(problem, it)
+        return self._run(problem, it, state, advance, max_iter, tol, ftol, callback, verbose)
+
+    def _first_iterate(self, problem, x):
         f0, g0 = problem.value_and_grad(x)
         if not np.isfinite(f0) or not np.all(np.isfinite(g0)):
             raise ValueError(
                 f"The objective or its gradient is not finite at x0 (f(x0) = {f0}); start "
                 "from a point where the objective is defined."
             )
-        F0 = f0 + problem.g(x)
-        it = Iterate(x, f0, g0, F0, gradient_mapping_norm(problem, x, g0, 1.0))
-        state = self._start(problem, it)
+        return Iterate(x, f0, g0, f0 + problem.g(x), stationarity(problem, x, g0))
+
+    def _run(self, problem, it, state, advance, max_iter, tol, ftol, callback, verbose):
+        name = type(self).__name__
         trace = TraceRecorder()
         trace.record(fun=it.F, grad_norm=it.gnorm, step_size=np.nan)
-        bar = _progress(verbose, max_iter, type(self).__name__)
-
-        converged, message, n_iter = False, None, 0
+        bar = _progress(verbose, max_iter, name)
+        start, best = it, it
+        status, message, n_iter = None, None, 0
         if it.gnorm <= tol:
-            converged, message = True, "The starting point already meets the tolerance."
-        while message is None and n_iter < max_iter:
+            status, message = Status.CONVERGED, "The starting point already meets tol."
+        while status is None and n_iter < max_iter:
+            previous = it
             try:
-                new, state, ok = self._step(problem, it, state)
-            except NonFiniteObjective as err:
-                message = f"Stopped: {err}; returning the last point with a finite objective."
+                it, state = advance(problem, it, state)
+                if it.g is None and it.gnorm <= tol:
+                    it = self._confirm(problem, it)
+            except StepFailed as failure:
+                status, message = failure.status, failure.detail
                 break
-            if not ok:
-                converged = True
-                message = (
-                    "No further decrease possible: the line search could not improve the "
-                    "objective (the limit of floating-point precision)."
-                )
+            except NonFiniteObjective as err:
+                status, message = Status.NON_FINITE, f"{err} at iteration {n_iter + 1}"
                 break
             n_iter += 1
-            if not np.isfinite(new.F) or not np.all(np.isfinite(new.x)):
-                message = (
-                    f"Stopped at iteration {n_iter}: the objective became {new.F}; returning "
-                    "the last point with a finite objective."
-                )
+            if not np.isfinite(it.F) or not np.all(np.isfinite(it.x)):
+                status, message = Status.NON_FINITE, f"the objective became {it.F}"
                 break
-            previous, it = it, new
             trace.record(fun=it.F, grad_norm=it.gnorm, step_size=it.t)
             if bar is not None:
                 bar.update(1)
                 bar.set_postfix(f=f"{it.F:.6g}", gnorm=f"{it.gnorm:.2e}", refresh=False)
+            if it.F < best.F:
+                best = it
             if it.gnorm <= tol:
-                converged = True
-                message = (
-                    "Gradient norm below tol."
-                    if prox is None
-                    else ("Prox-gradient mapping norm below tol.")
-                )
-            elif ftol > 0 and 0 <= previous.F - it.F <= ftol * max(abs(previous.F), abs(it.F), 1.0):
-                converged, message = True, "Relative objective decrease below ftol."
+                status = Status.CONVERGED
+                measure = "Gradient" if problem.prox is None else "Prox-gradient mapping"
+                message = f"{measure} norm below tol."
+            elif it.F - start.F > DIVERGENCE * max(1.0, abs(start.F)):
+                status = Status.DIVERGED
+                message = f"the objective grew from {start.F:.6g} to {it.F:.6g}: it diverged"
+            elif ftol > 0 and 0 <= previous.F - it.F <= ftol * max(abs(previous.F), abs(it.F), 1):
+                status, message = Status.CONVERGED, "Relative objective decrease below ftol."
+            elif np.array_equal(it.x, previous.x):
+                status, message = Status.STALLED, "the step no longer changes x"
             if callback is not None:
                 snapshot = OptimizeResult(
                     x=it.x.copy(), fun=it.F, n_iter=n_iter, grad_norm=it.gnorm
                 )
-                if callback(snapshot) is True and message is None:
-                    converged, message = True, "Stopped by the callback's criterion."
+                if callback(snapshot) is True and status is None:
+                    status, message = Status.CONVERGED, "Stopped by the callback's criterion."
         if bar is not None:
             bar.close()
-        if message is None:
-            message = f"Maximum number of iterations ({max_iter}) reached."
+        if status is None:
+            status, message = Status.MAX_ITER, f"maximum number of iterations ({max_iter}) reached"
+        converged = status == Status.CONVERGED
+        final = it if converged or best is it else best
+        if final is not it:
+            message += f"; returning the best point found (objective {best.F:.6g})"
+        if final.g is None:  # a provisional measure (Nesterov's, at y): the exact one at x
+            final = self._confirm(problem, final)
         if not converged:
-            warnings.warn(
-                f"{type(self).__name__} did not converge: {message}",
-                ConvergenceWarning,
-                stacklevel=2,
+            message = (
+                f"{message[0].upper()}{message[1:]}, with stationarity {final.gnorm:.3g} > tol "
+                f"{tol:.3g}. To fix: {REMEDY[status]}."
             )
+            warnings.warn(f"{name} did not converge: {message}", ConvergenceWarning, stacklevel=3)
         return OptimizeResult(
-            x=it.x,
-            fun=it.F,
+            x=final.x,
+            fun=final.F,
             n_iter=n_iter,
             n_fev=problem.n_fev,
             n_gev=problem.n_gev,
             n_hev=problem.n_hev,
             converged=converged,
+            status=status,
             message=message,
+            stationarity=final.gnorm,
             trace=trace.as_dict(),
         )
+
+    def _epoch(self, problem, it, state, batches):
+        """One pass over shuffled minibatches, then the full objective at the end (the
+        iteration of a minibatch run)."""
+        x = it.x
+        for batch in batches.epoch():
+            x, state = self._batch_step(problem, x, state, batch)
+        return self._iterate_at(problem, x, float(np.mean(state["lr"]))), state
 
     # --- update-rule methods (Momentum, the adaptive methods, fixed-step GD) ---------------
     def _check_params(self):
@@ -250,30 +311,25 @@ class Optimizer:
         return problem.prox_step(x + step, state["eta"]), state
 
     def _rule_step(self, problem, it, state):
-        """A full-batch ``_step`` made of the update rule (the stationarity measure uses the
-        scalar learning rate ``state["lr"]``)."""
+        """A full-batch ``_step`` made of the update rule."""
         x_new, state = self._advance(problem, it.x, it.g, state)
-        return self._iterate_at(problem, x_new, state["lr"]), state, True
+        return self._iterate_at(problem, x_new, state["lr"]), state
 
-    def _minibatch_init(self, x):
-        self._check_params()
-        return self.init(x)
-
-    def _minibatch_step(self, problem, x, state, batch):
-        """One update from the gradient of f on ``batch``; returns (x, state)."""
-        from optim.stochastic import batch_gradient
-
+    def _batch_step(self, problem, x, state, batch):
         return self._advance(problem, x, batch_gradient(problem, x, batch), state)
 
     # --- helpers shared by subclasses ----------------------------------------------------
     @staticmethod
     def _iterate_at(problem, x, t, f=None):
-        """Evaluate value and gradient at x and build the iterate (gnorm with step t)."""
+        """Evaluate value and gradient at x and build the iterate."""
         f_new, g_new = problem.value_and_grad(x)
         if not np.isfinite(f_new) or not np.all(np.isfinite(g_new)):
             raise NonFiniteObjective(f"the objective or its gradient became {f_new}")
-        gnorm = gradient_mapping_norm(problem, x, g_new, t if np.isfinite(t) else 1.0)
-        return Iterate(x, f_new, g_new, f_new + problem.g(x), gnorm, t)
+        return Iterate(x, f_new, g_new, f_new + problem.g(x), stationarity(problem, x, g_new), t)
+
+    def _confirm(self, problem, it):
+        """The iterate with its gradient and exact stationarity at x."""
+        return self._iterate_at(problem, it.x, it.t)
 
     def get_params(self, deep=True):
         return {k: v for k, v in vars(self).items() if not k.startswith("_")}

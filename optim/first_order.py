@@ -7,11 +7,15 @@ which code outside the loop (gradient boosting, stepping in the space of predict
 
 import numpy as np
 
-from optim.base import Iterate, Optimizer, gradient_mapping_norm
+from optim.base import Iterate, Optimizer, StepFailed
 from optim.line_search import ProxBacktracking
+from optim.result import Status
 from optim.schedules import check_lr, lr_at
+from optim.stochastic import batch_gradient
 
 __all__ = ["GradientDescent", "Momentum", "Nesterov"]
+
+LINE_SEARCH_FAILED = "the line search found no step that decreases the objective"
 
 
 def _initial_step(problem, x, g):
@@ -82,18 +86,18 @@ class GradientDescent(Optimizer):
         else:
             raise ValueError("With a prox, gradient descent backtracks with ProxBacktracking.")
         if not result.ok:
-            return it, state, False
+            raise StepFailed(Status.LINE_SEARCH, LINE_SEARCH_FAILED)
         state["t"] = result.t
-        return self._iterate_at(problem, result.x, result.t), state, True
+        return self._iterate_at(problem, result.x, result.t), state
 
 
 class Nesterov(Optimizer):
     """Nesterov's accelerated gradient (FISTA with a prox).
 
-    y_k = x_k + beta_k (x_k - x_{k-1}),  x_{k+1} = prox(y_k - t grad f(y_k), t),
+    x_{k+1} = prox(y_k - t grad f(y_k), t),  y_{k+1} = x_{k+1} + beta_k (x_{k+1} - x_k),
     with beta_k = (theta_k - 1) / theta_{k+1}, theta_{k+1} = (1 + sqrt(1 + 4 theta_k^2)) / 2,
     or a constant ``momentum`` (the strongly convex choice (1 - sqrt(mu/L)) / (1 + sqrt(mu/L))).
-    The stationarity measure is the gradient mapping at y_k, ||x_{k+1} - y_k|| / t.
+    The gradient is taken at y_k; the stopping measure is confirmed at x_{k+1}.
 
     Parameters
     ----------
@@ -119,25 +123,28 @@ class Nesterov(Optimizer):
     def stochastic(self):
         return self.lr is not None
 
-    def _beta(self, theta):
+    def _extrapolate(self, x, x_prev, theta, restart=False):
+        """y = x + beta (x - x_prev) and the next theta: the one momentum recurrence, used by
+        the full-batch step, the minibatch step and the update rule."""
+        if restart:
+            return x, 1.0
         if self.momentum is not None:
-            return self.momentum, theta
+            return x + self.momentum * (x - x_prev), theta
         theta_next = 0.5 * (1.0 + np.sqrt(1.0 + 4.0 * theta * theta))
-        return (theta - 1.0) / theta_next, theta_next
+        return x + ((theta - 1.0) / theta_next) * (x - x_prev), theta_next
 
-    # The rule, in the sequence y_k where gradients are taken: with d_k = x_k - x_{k-1},
-    # d_{k+1} = beta_{k-1} d_k - lr g and y_{k+1} - y_k = -lr g + beta_k d_{k+1}.
+    # The rule, in coordinates centred at the current y (where the gradient is taken): the
+    # state keeps e = x_k - y and theta; the step is y_{k+1} - y.
     def init(self, x):
-        return {"d": np.zeros_like(x), "beta": 0.0, "theta": 1.0, "k": 0}
+        return {"e": np.zeros_like(x), "theta": 1.0, "k": 0, "lr": np.nan, "eta": np.nan}
 
     def update(self, grad, state, hess=None):
         state = self.init(grad) if state is None else state
-        k = state.get("k", 0)
+        k = state["k"]
         lr = 1.0 if self.lr is None else lr_at(self.lr, k)
-        d = state["beta"] * state["d"] - lr * grad
-        beta, theta = self._beta(state["theta"])
-        new = {"d": d, "beta": beta, "theta": theta, "k": k + 1, "lr": lr, "eta": lr}
-        return -lr * grad + beta * d, new
+        x = -lr * grad
+        y_next, theta = self._extrapolate(x, state["e"], state["theta"])
+        return y_next, {"e": x - y_next, "theta": theta, "k": k + 1, "lr": lr, "eta": lr}
 
     def _check_params(self):
         check_lr(self.lr, type(self).__name__, allow_none=True)
@@ -148,48 +155,41 @@ class Nesterov(Optimizer):
         self._check_params()
         t = _initial_step(problem, it.x, it.g) if self.lr is None else lr_at(self.lr, 0)
         # y starts at x0, where value and gradient are already known.
-        return {"t": t, "theta": 1.0, "y": it, "k": 0}
-
-    # Minibatches: the same two sequences, with the gradient at y taken on the batch.
-    def _minibatch_init(self, x):
-        self._check_params()
-        return {"y": x, "theta": 1.0, "k": 0, "lr": np.nan}
-
-    def _minibatch_step(self, problem, x, state, batch):
-        from optim.stochastic import batch_gradient
-
-        y, k = state["y"], state["k"]
-        t = lr_at(self.lr, k)
-        x_new = problem.prox_step(y - t * batch_gradient(problem, y, batch), t)
-        beta, theta = self._beta(state["theta"])
-        y_next = x_new + beta * (x_new - x)
-        return x_new, {"y": y_next, "theta": theta, "k": k + 1, "lr": t}
+        return {"t": t, "lr": t, "theta": 1.0, "y": it, "k": 0}
 
     def _step(self, problem, it, state):
         y = state["y"]
         if self.lr is None:
             result = ProxBacktracking().search(problem, y.x, y.f, y.g, state["t"])
             if not result.ok:
-                return it, state, False
+                raise StepFailed(Status.LINE_SEARCH, LINE_SEARCH_FAILED)
             t, x_new, f_new = result.t, result.x, result.f
         else:
             t = lr_at(self.lr, state["k"])
             x_new = problem.prox_step(y.x - t * y.g, t)
             f_new = problem.fun(x_new)
         F_new = f_new + problem.g(x_new)
-        # Stationarity at y, where the gradient was taken (computed from the gradient itself,
-        # not from x_new - y, which underflows when t is tiny).
-        gnorm = gradient_mapping_norm(problem, y.x, y.g, t)
-        new = Iterate(x_new, f_new, None, F_new, gnorm, t)
-        beta, theta = self._beta(state["theta"])
-        if self.restart and F_new > it.F:
-            beta, theta = 0.0, 1.0
-        y_next = x_new + beta * (x_new - it.x)
+        # Provisional: the measure at y, where the gradient is known; confirmed at x_new.
+        new = Iterate(x_new, f_new, None, F_new, y.gnorm, t)
+        restart = self.restart and F_new > it.F
+        y_next, theta = self._extrapolate(x_new, it.x, state["theta"], restart)
         y_it = self._iterate_at(problem, y_next, t)
-        if beta == 0.0:
-            new.g = y_it.g
-            new.gnorm = gradient_mapping_norm(problem, x_new, y_it.g, t)
-        return new, {"t": t, "theta": theta, "y": y_it, "k": state["k"] + 1}, True
+        if np.array_equal(y_next, x_new):
+            new = y_it
+        return new, {"t": t, "lr": t, "theta": theta, "y": y_it, "k": state["k"] + 1}
+
+    def _batch_step(self, problem, x, state, batch):
+        y, t = state["y"].x, lr_at(self.lr, state["k"])
+        x_new = problem.prox_step(y - t * batch_gradient(problem, y, batch), t)
+        y_next, theta = self._extrapolate(x_new, x, state["theta"])
+        y_it = Iterate(y_next, np.nan, None, np.nan, np.nan)
+        return x_new, {"t": t, "lr": t, "theta": theta, "y": y_it, "k": state["k"] + 1}
+
+    def _epoch(self, problem, it, state, batches):
+        new, state = super()._epoch(problem, it, state, batches)
+        if np.array_equal(state["y"].x, new.x):
+            state["y"] = new
+        return new, state
 
 
 class Momentum(Optimizer):

@@ -27,6 +27,11 @@ class Step:
 class Armijo:
     """Backtracking until f(x + t d) <= f(x) + c1 * t * <grad f(x), d>.
 
+    Where f(x + t d) differs from f(x) by less than its rounding noise (``noise`` |f(x)|), the
+    values cannot decide and the slope does, as in Hager and Zhang's approximate Wolfe test:
+    the step is accepted if <grad f(x + t d), d> <= (2 delta - 1) <grad f(x), d>, delta = 0.1
+    (so Newton's full step is still taken at the limit of precision).
+
     Parameters
     ----------
     c1 : float, default=1e-4
@@ -34,12 +39,15 @@ class Armijo:
     shrink : float, default=0.5
         Factor applied to t after each rejected trial.
     max_trials : int, default=60
+    noise : float, default=1e-10
+        0 turns the slope test off (values alone decide).
     """
 
-    def __init__(self, c1=1e-4, shrink=0.5, max_trials=60):
+    def __init__(self, c1=1e-4, shrink=0.5, max_trials=60, noise=1e-10):
         self.c1 = c1
         self.shrink = shrink
         self.max_trials = max_trials
+        self.noise = noise
 
     def search(self, problem, x, f, g, d, t0=1.0):
         slope = float(g @ d)
@@ -47,8 +55,14 @@ class Armijo:
         for _ in range(self.max_trials):
             x_new = x + t * d
             f_new = problem.fun(x_new)
-            if np.isfinite(f_new) and f_new <= f + self.c1 * t * slope:
+            # The decrease itself is compared (not f_new <= f + c1 t slope, which rounding
+            # makes true for f_new == f once c1 t slope is below the ulp of f).
+            if np.isfinite(f_new) and f_new - f <= self.c1 * t * slope:
                 return Step(t, x_new, f_new)
+            if self.noise > 0 and np.isfinite(f_new) and abs(f_new - f) <= self.noise * abs(f):
+                f_new, g_new = problem.value_and_grad(x_new)
+                if float(g_new @ d) <= (2 * 0.1 - 1.0) * slope:
+                    return Step(t, x_new, f_new, g_new)
             t *= self.shrink
         return Step(t, x, f, g, ok=False)
 
@@ -111,7 +125,7 @@ class StrongWolfe:
     def _decreases(self, t, f_t, s_t, f0, slope0):
         if not np.isfinite(f_t):
             return False
-        if f_t <= f0 + self.c1 * t * slope0:
+        if f_t - f0 <= self.c1 * t * slope0:
             return True
         return abs(f_t - f0) <= self.noise * abs(f0) and s_t <= (2 * 0.1 - 1.0) * slope0
 

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from optim.base import Optimizer
+from optim.base import Optimizer, StepFailed
 from optim.line_search import Armijo
+from optim.result import Status
 
 __all__ = ["Newton", "newton_direction"]
 
@@ -110,5 +111,7 @@ class Newton(Optimizer):
             )
         result = Armijo().search(problem, it.x, it.f, it.g, d, 1.0)
         if not result.ok:
-            return it, state, False
-        return self._iterate_at(problem, result.x, result.t), state, True
+            raise StepFailed(
+                Status.LINE_SEARCH, "the line search found no step that decreases the objective"
+            )
+        return self._iterate_at(problem, result.x, result.t), state

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from optim.base import Iterate, Optimizer
+from optim.base import Iterate, Optimizer, StepFailed, stationarity
 from optim.line_search import StrongWolfe
+from optim.result import Status
 
 __all__ = ["LBFGS", "two_loop_direction"]
 
@@ -70,11 +71,13 @@ class LBFGS(Optimizer):
             if state["s"]:
                 # Stale curvature: retry once along the steepest descent direction.
                 return self._step(problem, it, {"s": [], "y": []})
-            return it, state, False
+            raise StepFailed(
+                Status.LINE_SEARCH, "the line search found no step that decreases the objective"
+            )
         if result.g is None:
             new = self._iterate_at(problem, result.x, result.t)
         else:
-            gnorm = float(np.linalg.norm(result.g))
+            gnorm = stationarity(problem, result.x, result.g)
             new = Iterate(result.x, result.f, result.g, result.f, gnorm, result.t)
         s, y = new.x - it.x, new.g - it.g
         if float(s @ y) > 1e-10 * np.linalg.norm(s) * np.linalg.norm(y):
@@ -83,4 +86,4 @@ class LBFGS(Optimizer):
             if len(state["s"]) > self.m:
                 state["s"].pop(0)
                 state["y"].pop(0)
-        return new, state, True
+        return new, state

@@ -1,23 +1,60 @@
-"""What every optimizer returns: the solution, counts, a verdict, and a per-iteration trace."""
+"""What every optimizer returns: the solution, counts, a verdict, and a per-iteration trace.
+
+The verdict is honest: ``converged`` is True only when the stopping measure was met (or a
+criterion the caller asked for: ``ftol``, a callback). Every other ending has a ``status``
+saying which, a ``message`` naming the remedy, and a :class:`ConvergenceWarning`.
+"""
 
 import time
+from enum import IntEnum
 
 import numpy as np
 
-__all__ = ["ConvergenceWarning", "OptimizeResult", "TraceRecorder"]
+__all__ = ["ConvergenceWarning", "OptimizeResult", "Status", "TraceRecorder"]
 
 
 class ConvergenceWarning(UserWarning):
-    """An optimizer stopped before its stopping rule was met (``max_iter``, non-finite values)."""
+    """An optimizer stopped before its stopping rule was met: ``max_iter``, a line search that
+    found no decrease, non-finite values, divergence, or a stalled iteration."""
+
+
+class Status(IntEnum):
+    """How a run ended (``OptimizeResult.status``); 0 is the only success."""
+
+    CONVERGED = 0
+    MAX_ITER = 1
+    LINE_SEARCH = 2
+    NON_FINITE = 3
+    DIVERGED = 4
+    STALLED = 5
+
+
+# What to try, per way of failing (the warning and the message end with it).
+REMEDY = {
+    Status.MAX_ITER: "raise max_iter, or use a method that converges faster here "
+    "(optim.LBFGS or optim.Newton; optim.FISTA for a non-smooth term)",
+    Status.LINE_SEARCH: "the objective and its gradient are at the limit of floating-point "
+    "precision: rescale the problem (variables and objective of order 1) or loosen tol",
+    Status.NON_FINITE: "check the objective for overflow (write log(1 + exp(z)) as "
+    "logaddexp(0, z)), start closer to the solution, or lower lr",
+    Status.DIVERGED: "the step is too large for the objective's curvature: lower lr, or "
+    "use a line search (lr=None)",
+    Status.STALLED: "the steps became too small to change x (a fixed lr too small, or an "
+    "objective at the limit of floating-point precision): raise lr, or rescale the problem "
+    "(variables and objective of order 1) or loosen tol",
+}
 
 
 class OptimizeResult(dict):
     """The outcome of ``minimize``: a dict whose keys are also attributes, as in scipy.
 
     Keys: ``x``, ``fun`` (objective f + g at ``x``), ``n_iter``, ``n_fev``, ``n_gev``, ``n_hev``,
-    ``converged``, ``message``, ``trace`` (a dict of arrays, one entry per iteration, entry 0
-    being the starting point: ``fun``, ``grad_norm`` (the prox-gradient mapping norm for
-    composite problems), ``step_size`` and ``time`` in seconds since the start).
+    ``converged``, ``status`` (a :class:`Status`: 0 converged, 1 max_iter, 2 line search
+    failed, 3 non-finite values, 4 diverged, 5 stalled), ``message``, ``stationarity`` (the
+    stopping measure at ``x``) and ``trace``: a dict of arrays, one entry per iteration, entry
+    0 being the starting point: ``fun``, ``grad_norm`` (the stopping measure: the largest
+    component of the gradient, or of the prox-gradient mapping for composite problems),
+    ``step_size`` and ``time`` in seconds since the start.
     """
 
     def __getattr__(self, key):

@@ -82,12 +82,14 @@ def test_prox_backtracking_upper_bound_and_step_at_least_shrink_over_L(penalty, 
 
 def test_prox_backtracking_decides_by_curvature_when_values_are_noise():
     """f computed with cancellation (the sufficient statistics of least squares, scaled so
-    that 0.5 y^T y is 1e6 times the optimum): near x* the value changes are below rounding and
-    only the curvature fallback lets the search take steps; gradient descent still reaches a
-    gradient norm of 1e-10."""
+    that 0.5 y^T y is 1e4 times the optimum): near x* the value changes are below rounding, so
+    whether the plain bound accepts a step depends on how the BLAS rounds. With the curvature
+    fallback every search accepts a step near 1/L (the curvature along any step is at most L)
+    that moves towards x*; it never does worse than the plain test, and gradient descent still
+    reaches a gradient of 1e-10."""
     rng = np.random.default_rng(1)
     X = rng.standard_normal((50, 4))
-    y = X @ np.full(4, 300.0) + rng.standard_normal(50)
+    y = X @ np.full(4, 30.0) + rng.standard_normal(50)
     XtX, Xty, yty = X.T @ X, X.T @ y, float(y @ y)
 
     def f(w):
@@ -95,15 +97,17 @@ def test_prox_backtracking_decides_by_curvature_when_values_are_noise():
 
     w_star = np.linalg.solve(XtX, Xty)
     problem = Problem(f)
-    x = w_star + 1e-7 * rng.standard_normal(4)
-    fx, g = problem.value_and_grad(x)
     L = np.linalg.eigvalsh(XtX / 50).max()
-    step = ProxBacktracking().search(problem, x, fx, g, 1.0 / L)
-    assert step.ok and step.t == 1.0 / L
-    assert step.g is not None  # accepted by the curvature test, which computed the gradient
-    blind = ProxBacktracking(noise=0.0).search(problem, x, fx, g, 1.0 / L)
-    assert blind.t < 0.1 / L  # without the fallback, rounding noise shrinks the step
-    assert np.linalg.norm(step.x - w_star) < np.linalg.norm(x - w_star)
+    blind_steps = []
+    for _ in range(20):
+        x = w_star + 1e-7 * rng.standard_normal(4)
+        fx, g = problem.value_and_grad(x)
+        step = ProxBacktracking().search(problem, x, fx, g, 1.0 / L)
+        blind = ProxBacktracking(noise=0.0).search(problem, x, fx, g, 1.0 / L)
+        assert step.ok and step.t >= 0.25 / L and step.t >= blind.t
+        assert np.linalg.norm(step.x - w_star) < np.linalg.norm(x - w_star)
+        blind_steps.append(blind.t)
+    assert min(blind_steps) < 0.1 / L  # without the fallback, rounding noise shrinks steps
     result = optim.GradientDescent().minimize(f, np.zeros(4), tol=1e-10)
     assert result.converged and "Gradient norm below tol" in result.message
 

@@ -140,11 +140,14 @@ def test_newton_converges_quadratically():
     loss, x0 = _logistic()
     result = optim.Newton().minimize(loss, x0, tol=1e-14)
     gnorm = result.trace["grad_norm"]
-    # Near the optimum the number of correct digits (-log10 ||grad||) roughly doubles.
-    pairs = [(a, b) for a, b in zip(gnorm[:-1], gnorm[1:]) if a < 1e-2 and b > 1e-15]
+    # Near the optimum ||g_{k+1}|| <= C ||g_k||^2 (C = M / (2 mu^2), M the Lipschitz constant
+    # of the Hessian; about 7 here). Below ||g|| ~ 1e-8 the decrease g^2 / mu is under the
+    # rounding of f, so whether the line search takes the full step depends on how the BLAS
+    # rounds: those pairs say nothing about the rate.
+    pairs = [(a, b) for a, b in zip(gnorm[:-1], gnorm[1:]) if 1e-8 < a < 1e-2]
     assert len(pairs) >= 1
     for a, b in pairs:
-        assert np.log10(b) <= 1.7 * np.log10(a), (a, b)
+        assert b <= 20.0 * a * a, (a, b)
     assert result.n_iter <= 8
 
 
