@@ -105,7 +105,7 @@ class Optimizer:
     """
 
     default_max_iter = 1000
-    default_tol = 1e-6
+    default_tol = 1e-8
     accepts_prox = True  # False: a prox is refused with a clear error
     stochastic = False  # True: runs on minibatches (``batch_size``)
 
@@ -153,7 +153,7 @@ class Optimizer:
             :class:`ConvergenceWarning` and sets ``converged=False``.
         tol : float, optional
             Stop once the stationarity measure ||x - prox(x - grad f(x), 1)||_inf (the
-            largest gradient component without a prox) is at most ``tol`` (default 1e-6).
+            largest gradient component without a prox) is at most ``tol`` (default 1e-8).
         ftol : float, default=0.0
             Also stop when the relative decrease (F_prev - F) / max(|F_prev|, |F|, 1) is at
             most ``ftol`` (0 disables the rule).
