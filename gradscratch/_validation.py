@@ -5,6 +5,8 @@ recognise them.
 """
 
 import numbers
+import os
+import sys
 import warnings
 
 import numpy as np
@@ -20,6 +22,7 @@ __all__ = [
     "check_random_state",
     "check_sample_weight",
     "validate_data",
+    "warn_at_caller",
 ]
 
 
@@ -284,3 +287,16 @@ def check_random_state(seed):
     if seed is None or isinstance(seed, (numbers.Integral, np.random.SeedSequence)):
         return np.random.default_rng(seed)
     raise ValueError(f"random_state must be None, an int or a numpy Generator, got {seed!r}.")
+
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_LIBRARY_DIRS = (_HERE + os.sep, os.path.join(os.path.dirname(_HERE), "optim") + os.sep)
+
+
+def warn_at_caller(message, category):
+    """``warnings.warn`` attributed to the first frame outside gradscratch and optim: the
+    user's ``fit`` line, however deep in the library the warning arose."""
+    level, frame = 2, sys._getframe(1)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_LIBRARY_DIRS):
+        level, frame = level + 1, frame.f_back
+    warnings.warn(message, category, stacklevel=level)

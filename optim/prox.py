@@ -8,7 +8,7 @@ selects the coordinates the penalty applies to; the others (an intercept, say) p
 
 import numpy as np
 
-__all__ = ["L1", "L2", "Box", "ElasticNet", "NonNegative", "Prox"]
+__all__ = ["L1", "L2", "Box", "ElasticNet", "NonNegative", "Prox", "Rescaled"]
 
 
 class Prox:
@@ -138,3 +138,30 @@ class Box(Prox):
         clipped = np.clip(x, self.lower, self.upper)
         mask = self._mask(x)
         return clipped if mask is None else np.where(mask, clipped, x)
+
+
+class Rescaled(Prox):
+    """g(scale * z) / divisor for a separable g and scale > 0: the same penalty seen in the
+    coordinates z = x / scale, divided by ``divisor`` (what an optimizer handed standardized
+    coordinates and an objective divided by its natural scale needs).
+
+    With u = scale * z the prox separates: prox_{t g(S.)/v}(z) = prox_{g, t scale^2 / v}(S z) / S,
+    exact for every operator here (their steps may be per-coordinate vectors).
+    """
+
+    def __init__(self, base, scale, divisor=1.0):
+        scale = np.asarray(scale, dtype=np.float64)
+        if not (np.all(scale > 0) and np.all(np.isfinite(scale)) and divisor > 0):
+            raise ValueError("Rescaled needs finite scale > 0 and divisor > 0.")
+        super().__init__(None)
+        self.base, self.scale, self.divisor = base, scale, float(divisor)
+
+    def check(self, x):
+        self.base.check(x)
+
+    def value(self, x):
+        return self.base.value(self.scale * x) / self.divisor
+
+    def prox(self, x, step):
+        step = np.asarray(step, dtype=np.float64) * self.scale**2 / self.divisor
+        return self.base.prox(self.scale * x, step) / self.scale

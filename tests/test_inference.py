@@ -136,14 +136,19 @@ def test_penalized_fits_are_refused(diabetes, cancer_small):
         LinearRegression().fit(X, y).summary(alpha=1.5)
 
 
-def test_observed_information_is_the_logistic_hessian(cancer_small):
+def test_standard_errors_are_the_inverse_logistic_hessian(cancer_small):
+    """The covariance is the inverse of the Hessian of the negative log-likelihood in the
+    model's own parameters [b, w] (the fit works on the centred design; the table does not)."""
     X, y = cancer_small
+    X = X + np.array([3.0, -20.0, 0.5, 1e3, 7.0])  # offsets the centring must undo
     w = np.linspace(0.5, 1.5, len(y))
-    model = LogisticRegression(C=np.inf, tol=1e-10).fit(X, y, sample_weight=w)
-    design = np.column_stack([X, np.ones(len(y))])  # the fit's order: [w, b]
-    p = 1.0 / (1.0 + np.exp(-design @ np.append(model.coef_[0], model.intercept_)))
+    model = LogisticRegression(C=np.inf).fit(X, y, sample_weight=w)
+    design = np.column_stack([np.ones(len(y)), X])
+    p = 1.0 / (1.0 + np.exp(-design @ np.append(model.intercept_, model.coef_[0])))
     expected = design.T @ (design * (w * p * (1 - p))[:, None])
-    np.testing.assert_allclose(model._information, expected, rtol=1e-10)
+    np.testing.assert_allclose(
+        model.summary().std_err, np.sqrt(np.diag(np.linalg.inv(expected))), rtol=1e-8
+    )
 
 
 def test_observed_information_equals_autograds_dense_hessian(cancer_small):

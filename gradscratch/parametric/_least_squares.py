@@ -103,10 +103,32 @@ class LeastSquares:
         return sub
 
     @property
-    def gradient_scale(self):
-        """Norm of the RSS gradient at w = 0, the scale that relative tolerances refer to."""
-        scale = 2.0 * float(np.linalg.norm(self.Xty))
-        return scale if scale > 0 else 1.0
+    def x_scale(self):
+        """The weighted standard deviation of each (centred) column; 1 for a constant one."""
+        if self.use_gram:
+            ss = np.diag(self.gram)
+        else:
+            ss = np.einsum("ij,ij->j", self.X, self.X)
+        sd = np.sqrt(ss / self.weight_sum)
+        return np.where(sd > 0, sd, 1.0)
+
+    @property
+    def y_scale(self):
+        """The weighted standard deviation of (centred) y; 1 for a constant y."""
+        sd = np.sqrt(self.yy / self.weight_sum)
+        return sd if sd > 0 else 1.0
+
+    @property
+    def coef_scale(self):
+        """A coefficient's natural unit, std(y) / std(x_j): w = coef_scale * z puts the RSS
+        in standardized coordinates z (the design's correlation matrix as its Hessian)."""
+        return self.y_scale / self.x_scale
+
+    @property
+    def rss_scale(self):
+        """The RSS at w = 0, sum_i s_i (y_i - mean y)^2 (1 for a constant y): RSS / rss_scale
+        is of order 1."""
+        return self.yy if self.yy > 0 else 1.0
 
 
 def _centred_blocks(X, y, root, x_offset, y_offset, block=None):

@@ -1,16 +1,31 @@
 """The one fit path of every parametric model: loss -> optim -> fitted attributes + trace.
 
 A model validates its data, writes its loss with ``autograd.numpy`` as a function of one flat
-parameter vector, declares its non-smooth penalty as a prox, and hands the lot to
-:func:`minimize_objective`, which calls the optimizer (the model's own or its default) and
-keeps the result (``optim_result_``, the trace that convergence plots read) and ``n_iter_``.
+parameter vector in its own units (the objective its docstring states), declares its
+non-smooth penalty as a prox, and hands the lot to :func:`minimize_objective`.
+
+What the optimizer sees is the same problem in standardized coordinates: with x = scale * z
+(``scale`` from the data: a coefficient's natural unit is std(y) / std(x_j)) and the objective
+divided by its natural size ``divisor``, it minimizes
+
+    F(z) = loss(scale * z) / divisor  (+ the prox's penalty, rescaled the same way),
+
+whose curvature is of order 1 on any data. The change of variables is exact (the argmin maps
+back as x = scale * z); it is what makes one ``tol`` mean the same on every model and data set
+(the largest gradient component of F, invariant to rescaling a column or y), and what lets
+every optimizer's default hyperparameters work. ``optim_result_`` is the optimizer's result in
+those coordinates: its ``trace["fun"]`` times ``objective_scale`` is the model's objective.
 """
 
 import numbers
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+
+import optim
+from gradscratch._validation import ConvergenceWarning, warn_at_caller
 
 __all__ = ["Objective", "ParametricModel", "minimize_objective"]
 
@@ -19,44 +34,71 @@ __all__ = ["Objective", "ParametricModel", "minimize_objective"]
 class Objective:
     """What a model hands to the optimizer.
 
-    fun : f(x), smooth, written with autograd.numpy over a flat float64 vector.
+    fun : the objective in the model's parameters x, smooth, written with autograd.numpy.
     x0 : the starting point.
     default_optimizer : used when the model's ``optimizer`` is None.
-    prox : the non-smooth part (an ``optim.prox`` operator), or None.
-    tol_scale : the model's ``tol`` is relative to this gradient scale (the gradient norm at
-        the natural starting point), so that ``tol`` means the same on data of any scale.
-    callback : passed to ``minimize`` (returning True stops the run as converged).
+    prox : the non-smooth part (an ``optim.prox`` operator, in x), or None.
+    scale : x = scale * z, z the optimizer's standardized coordinates (scalar or per-parameter).
+    divisor : the optimizer minimizes fun / divisor (the objective's natural size).
+    callback : passed to ``minimize`` (it sees x in the model's units; True stops the run).
     """
 
     fun: Callable
     x0: np.ndarray
     default_optimizer: object
     prox: object = None
-    tol_scale: float = 1.0
+    scale: object = 1.0
+    divisor: float = 1.0
     callback: Callable = None
 
 
 def minimize_objective(model, objective):
-    """Minimize ``objective`` with ``model.optimizer`` (or the default); returns the result.
+    """Minimize ``objective`` with ``model.optimizer`` (or the default) in standardized
+    coordinates; returns the minimizer in the model's units.
 
-    Sets ``model.optim_result_`` and ``model.n_iter_``.
+    Sets ``model.optim_result_`` (with ``coef_scale`` and ``objective_scale``) and
+    ``model.n_iter_``; a run that did not converge warns once, at the user's line.
     """
     optimizer = model.optimizer if model.optimizer is not None else objective.default_optimizer
     if not callable(getattr(optimizer, "minimize", None)):
         raise TypeError(
             f"optimizer must be an optim optimizer such as optim.LBFGS(), got {optimizer!r}."
         )
-    result = optimizer.minimize(
-        objective.fun,
-        objective.x0,
-        prox=objective.prox,
-        max_iter=model.max_iter,
-        tol=model.tol * objective.tol_scale,
-        callback=objective.callback,
-    )
+    x0 = np.asarray(objective.x0, dtype=np.float64)
+    scale = np.broadcast_to(np.asarray(objective.scale, dtype=np.float64), x0.shape).copy()
+    divisor, fun = float(objective.divisor), objective.fun
+
+    def standardized(z):
+        return fun(scale * z) / divisor
+
+    prox = None if objective.prox is None else optim.prox.Rescaled(objective.prox, scale, divisor)
+    callback = None
+    if objective.callback is not None:
+
+        def callback(snapshot):
+            snapshot["x"] = scale * snapshot["x"]
+            return objective.callback(snapshot)
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # said once below, with context
+        result = optimizer.minimize(
+            standardized,
+            x0 / scale,
+            prox=prox,
+            max_iter=model.max_iter,
+            tol=model.tol,
+            callback=callback,
+        )
+    result.coef_scale, result.objective_scale = scale, divisor
     model.optim_result_ = result
     model.n_iter_ = result.n_iter
-    return result
+    if not result.converged:
+        warn_at_caller(
+            f"{type(model).__name__} with {type(optimizer).__name__} did not converge: "
+            f"{result.message}",
+            ConvergenceWarning,
+        )
+    return scale * result.x
 
 
 class ParametricModel:

@@ -132,6 +132,7 @@ def linear_summary(model, alpha=0.05, feature_names=None):
             "penalty biases the coefficients towards zero, so the OLS standard errors, t tests "
             "and intervals do not apply. Fit LinearRegression (or alpha=0) for inference."
         )
+    _check_converged(model)
     stats = model._inference_stats
     gram, mean = stats["gram"], stats["x_offset"]
     p = len(mean)
@@ -164,6 +165,16 @@ def linear_summary(model, alpha=0.05, feature_names=None):
         cov = ginv
     names = _names(model, p, model.fit_intercept, feature_names)
     return _table(names, coef, sigma2 * cov, "t", df, alpha, "OLS regression")
+
+
+def _check_converged(model):
+    """Standard errors are derivatives at the optimum: refuse them anywhere else."""
+    result = model.optim_result_
+    if not result.converged:
+        raise ValueError(
+            f"summary() needs a converged fit, but this one stopped early: {result.message} "
+            "Refit with a larger max_iter or the default optimizer."
+        )
 
 
 def logistic_information(data, x):
@@ -208,21 +219,28 @@ def logistic_summary(model, alpha=0.05, feature_names=None):
             "over-parameterized (one free shift per feature), so its coefficients have no "
             "standard errors; fit one class against a reference class instead."
         )
-    information = model._information
+    _check_converged(model)
+    information, x_scale, x_offset = model._information
     p = model.coef_.shape[1]
-    if model.fit_intercept:
-        # The fit orders parameters [w, b]; the table puts the intercept first.
-        order = np.concatenate([[p], np.arange(p)])
-        information = information[np.ix_(order, order)]
-        coef = np.concatenate([model.intercept_, model.coef_[0]])
-    else:
-        coef = model.coef_[0].copy()
+    # The information is in the fit's parameters [w, b_c] (b_c the intercept of the centred
+    # design). Invert it in standardized units (w = z / x_scale), where it is well
+    # conditioned, then map to [b, w] exactly: b = b_c - x_offset . w.
+    unit = np.concatenate([1.0 / x_scale, np.ones(len(information) - p)])
     try:
-        cov = np.linalg.solve(information, np.eye(len(coef)))
+        cov = np.linalg.solve(information * np.outer(unit, unit), np.eye(len(unit)))
     except np.linalg.LinAlgError as err:
         raise ValueError(
             "summary() needs an invertible information matrix: the features are collinear "
             "or the classes are separated, so the coefficients are not identified."
         ) from err
+    cov = cov * np.outer(unit, unit)
+    if model.fit_intercept:
+        order = np.concatenate([[p], np.arange(p)])  # intercept first
+        to_model = np.eye(p + 1)
+        to_model[0, 1:] = -x_offset
+        cov = to_model @ cov[np.ix_(order, order)] @ to_model.T
+        coef = np.concatenate([model.intercept_, model.coef_[0]])
+    else:
+        coef = model.coef_[0].copy()
     names = _names(model, p, model.fit_intercept, feature_names)
     return _table(names, coef, cov, "z", None, alpha, "Logistic regression (maximum likelihood)")

@@ -37,10 +37,10 @@ class LinearModel(ParametricModel, RegressorMixin, BaseEstimator):
         X, y = validate_data(self, X, y, y_numeric=True)
         weights = check_sample_weight(sample_weight, X.shape[0])
         data = LeastSquares(X, y, weights, self.fit_intercept)
-        result = minimize_objective(self, self._objective(data))
-        self.coef_ = result.x
-        self.intercept_ = data.intercept(result.x) if self.fit_intercept else 0.0
-        self._inference_stats = least_squares_statistics(data, result.x)
+        w = minimize_objective(self, self._objective(data))
+        self.coef_ = w
+        self.intercept_ = data.intercept(w) if self.fit_intercept else 0.0
+        self._inference_stats = least_squares_statistics(data, w)
         return self
 
     def summary(self, alpha=0.05, feature_names=None):
@@ -72,8 +72,10 @@ class LinearRegression(LinearModel):
         None uses ``optim.Newton()``, which solves the quadratic in one step.
     max_iter : int or None, default=None
         Iteration budget (None: the optimizer's default).
-    tol : float, default=1e-10
-        Stop when the gradient norm is at most ``tol`` times its norm at w = 0.
+    tol : float, default=1e-8
+        Stop once no gradient component exceeds ``tol`` in standardized coordinates (each
+        coefficient in units of std(y) / std(x_j), the RSS divided by its value at w = 0): the
+        criterion of every parametric model, unchanged by rescaling a column or y.
 
     Attributes
     ----------
@@ -93,7 +95,7 @@ class LinearRegression(LinearModel):
     0.518
     """
 
-    def __init__(self, fit_intercept=True, optimizer=None, max_iter=None, tol=1e-10):
+    def __init__(self, fit_intercept=True, optimizer=None, max_iter=None, tol=1e-8):
         self.fit_intercept = fit_intercept
         self.optimizer = optimizer
         self.max_iter = max_iter
@@ -104,7 +106,8 @@ class LinearRegression(LinearModel):
             fun=data.rss,
             x0=np.zeros(len(data.Xty)),
             default_optimizer=optim.Newton(),
-            tol_scale=data.gradient_scale,
+            scale=data.coef_scale,
+            divisor=data.rss_scale,
         )
 
 
@@ -122,15 +125,17 @@ class Ridge(LinearModel):
     optimizer : optim optimizer or None, default=None
         None uses ``optim.Newton()``.
     max_iter : int or None, default=None
-    tol : float, default=1e-10
-        Stop when the gradient norm is at most ``tol`` times its norm at w = 0.
+    tol : float, default=1e-8
+        Stop once no gradient component exceeds ``tol`` in standardized coordinates (each
+        coefficient in units of std(y) / std(x_j), the RSS divided by its value at w = 0): the
+        criterion of every parametric model, unchanged by rescaling a column or y.
 
     Attributes
     ----------
     coef_, intercept_, n_iter_, n_features_in_, optim_result_ : as in LinearRegression.
     """
 
-    def __init__(self, alpha=1.0, fit_intercept=True, optimizer=None, max_iter=None, tol=1e-10):
+    def __init__(self, alpha=1.0, fit_intercept=True, optimizer=None, max_iter=None, tol=1e-8):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.optimizer = optimizer
@@ -150,5 +155,6 @@ class Ridge(LinearModel):
             fun=loss,
             x0=np.zeros(len(data.Xty)),
             default_optimizer=optim.Newton(),
-            tol_scale=data.gradient_scale,
+            scale=data.coef_scale,
+            divisor=data.rss_scale,
         )

@@ -3,7 +3,6 @@
 import numbers
 import warnings
 
-import autograd
 import autograd.numpy as anp
 import numpy as np
 
@@ -57,9 +56,11 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
         otherwise. Any optim optimizer can be passed (LBFGS and Newton refuse an L1 part).
     max_iter : int or None, default=None
         Iteration budget (None: the optimizer's default).
-    tol : float, default=1e-4
-        Stop when the gradient norm (prox-gradient mapping norm with L1) is at most ``tol``
-        times its norm at the start (W = 0, b = 0).
+    tol : float, default=1e-8
+        Stop once no component of the gradient (of the prox-gradient mapping with an L1 part)
+        exceeds ``tol`` in standardized coordinates (each weight in units of 1 / std(x_j),
+        the objective divided by C sum_i s_i): the criterion of every parametric model,
+        unchanged by rescaling a column.
 
     Attributes
     ----------
@@ -89,7 +90,7 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
         class_weight=None,
         optimizer=None,
         max_iter=None,
-        tol=1e-4,
+        tol=1e-8,
     ):
         self.C = C
         self.l1_ratio = l1_ratio
@@ -143,14 +144,14 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
         data = _LogisticData(
             X, y_idx, weights, len(self.classes_), self.fit_intercept, self.C != np.inf
         )
-        result = minimize_objective(self, self._objective(data))
-        self.coef_, self.intercept_ = data.unpack(result.x)
+        x = minimize_objective(self, self._objective(data))
+        self.coef_, self.intercept_ = data.unpack(x)
         self._information = None
         if self.C == np.inf and data.binary:
             # What summary() needs, while the data are at hand: the observed information.
             from gradscratch.parametric.inference import logistic_information
 
-            self._information = logistic_information(data, result.x)
+            self._information = (logistic_information(data, x), data.x_scale, data.x_offset)
         if self.C == np.inf and np.all(self.predict(X) == y):
             warnings.warn(
                 "The classes are perfectly separated and the fit has no penalty (C=np.inf): "
@@ -173,14 +174,12 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
             return nll(x) + 0.5 * l2 * anp.dot(w, w)
 
         prox = optim.prox.L1(l1, mask=data.penalty_mask) if l1 > 0 else None
-        x0 = np.zeros(data.n_params)
-        scale = float(np.linalg.norm(autograd.grad(loss)(x0)))
         return Objective(
             fun=loss,
-            x0=x0,
+            x0=np.zeros(data.n_params),
             default_optimizer=optim.LBFGS() if prox is None else optim.FISTA(),
             prox=prox,
-            tol_scale=scale if scale > 0 else 1.0,
+            scale=data.param_scale,
         )
 
     # --- prediction ----------------------------------------------------------------------
@@ -225,14 +224,20 @@ class _LogisticData:
     """
 
     def __init__(self, X, y_idx, weights, n_classes, fit_intercept, penalized=True):
-        self.X = X
+        self.weight_sum = float(np.sum(weights))
+        self.scaled_weights = weights / self.weight_sum
+        # The margins are written on the centred design, Xc w + b_c with b = b_c - mean.w:
+        # the same model, but the intercept no longer carries the columns' offsets (a column
+        # of timestamps near 1.7e9 would otherwise couple it to w by a factor of 1e9).
+        self.x_offset = self.scaled_weights @ X if fit_intercept else np.zeros(X.shape[1])
+        self.X = X - self.x_offset if fit_intercept else X
+        sd = np.sqrt(self.scaled_weights @ (self.X * self.X))
+        self.x_scale = np.where(sd > 0, sd, 1.0)
         self.penalized = penalized
         self.n_features = X.shape[1]
         self.binary = n_classes == 2
         self.n_outputs = 1 if self.binary else n_classes
         self.fit_intercept = fit_intercept
-        self.weight_sum = float(np.sum(weights))
-        self.scaled_weights = weights / self.weight_sum
         if self.binary:
             self.target = (y_idx == 1).astype(np.float64)
         else:
@@ -242,6 +247,10 @@ class _LogisticData:
         self.coef_slice = slice(0, n_coef)
         self.n_params = n_coef + (self.n_outputs if fit_intercept else 0)
         self.penalty_mask = np.arange(self.n_params) < n_coef
+        # A weight's natural unit is 1 / std(x_j), an intercept's 1 (the logit scale).
+        self.param_scale = np.concatenate(
+            [np.tile(1.0 / self.x_scale, self.n_outputs), np.ones(self.n_params - n_coef)]
+        )
 
     def scores(self, x, X=None):
         X = self.X if X is None else X
@@ -268,6 +277,7 @@ class _LogisticData:
         k, p = self.n_outputs, self.n_features
         coef = np.array(x[: k * p]).reshape(k, p)
         intercept = np.array(x[k * p :]) if self.fit_intercept else np.zeros(k)
+        intercept = intercept - coef @ self.x_offset  # back from the centred design
         if not self.binary:
             if not self.penalized:
                 coef -= coef.mean(axis=0)
