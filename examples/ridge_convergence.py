@@ -1,7 +1,9 @@
 """Ridge on standardized diabetes: GD, Nesterov, L-BFGS and Newton against the textbook rates.
 
-The objective is the quadratic ||y - Xw - b||^2 + alpha ||w||^2, whose Hessian 2 (Xc^T Xc +
-alpha I) gives mu and L exactly; gradient descent with step 1/L stays under (1 - mu/L)^k and
+The objective is the quadratic ||y - Xw - b||^2 + alpha ||w||^2. The fit hands the optimizer
+standardized coordinates (w = s * z, the objective divided by its value at 0; ``coef_scale`` and
+``objective_scale`` in ``optim_result_``), where its Hessian is S 2 (Xc^T Xc + alpha I) S / v:
+that gives mu and L exactly. Gradient descent with step 1/L stays under (1 - mu/L)^k and
 Nesterov's method under the accelerated (1 - sqrt(mu/L))^k envelope.
 """
 
@@ -27,7 +29,12 @@ def run(out_dir):
 
     X, y = load_diabetes(return_X_y=True, scaled=False)
     X = (X - X.mean(axis=0)) / X.std(axis=0)
-    eig = np.linalg.eigvalsh(2.0 * (X.T @ X + ALPHA * np.eye(X.shape[1])))
+    # The Hessian the optimizer sees, in its standardized coordinates.
+    probe = Ridge(alpha=ALPHA).fit(X, y).optim_result_
+    s, v = probe.coef_scale, probe.objective_scale
+    Xc = X - X.mean(axis=0)
+    hessian = 2.0 * (Xc.T @ Xc + ALPHA * np.eye(X.shape[1])) * np.outer(s, s) / v
+    eig = np.linalg.eigvalsh(hessian)
     mu, L = eig[0], eig[-1]
     optimizers = {
         "GD (lr = 1/L)": optim.GradientDescent(lr=1.0 / L),

@@ -236,7 +236,7 @@ def test_zero_penalty_and_pure_ridge_stay_finite(correlated_regression):
 def test_budget_exhausted_warns(correlated_regression):
     X, y = correlated_regression
     alpha = 0.005 * _alpha_max(X, y, 1.0)
-    with pytest.warns(optim.ConvergenceWarning, match="increase max_iter"):
+    with pytest.warns(optim.ConvergenceWarning, match="raise max_iter"):
         model = Lasso(alpha=alpha, max_iter=5).fit(X, y)
     assert not model.optim_result_.converged and np.all(np.isfinite(model.coef_))
     with pytest.warns(optim.ConvergenceWarning, match="did not converge"):

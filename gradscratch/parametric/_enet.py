@@ -6,22 +6,25 @@ The problem, scikit-learn's objective with W = sum of the sample weights (n with
                                                              l2 = alpha (1 - l1_ratio).
 
 The smooth part RSS / (2W) + l2 / 2 ||w||^2 is an autograd function built on
-:class:`LeastSquares`; the L1 part is ``optim.prox.L1``. The optimizer stops on the duality gap
-(a callback), as scikit-learn's coordinate descent does: with the dual point
-theta = R / max(1, ||X^T R - W l2 w||_inf / (W l1)) (R the residual), the gap
-G(w) = P(w) - D(theta) bounds P(w) - P* from above, and the fit stops once
-G(w) <= tol * ||y_c||^2_S / W, scikit-learn's ``tol`` semantics.
+:class:`LeastSquares`; the L1 part is ``optim.prox.L1``. As every parametric model, the fit is
+run in standardized coordinates (w = coef_scale * z, P divided by P(0) = ||y_c||^2_S / (2W)) and
+stops once the prox-gradient mapping there has no component above ``tol``
+(:func:`ElasticNetProblem.stationarity` computes that measure for the full problem). The
+duality gap is computed alongside, as scikit-learn's: with the dual point
+theta = R / max(1, ||X^T R - W l2 w||_inf / (W l1)) (R the residual), G(w) = P(w) - D(theta)
+bounds P(w) - P* from above; it is reported (``dual_gap_``) and drives the screening.
 
 Speed (the default solver): a working set. FISTA solves the problem restricted to a few
 features (the support and the features nearest to violating the KKT conditions
-|X_j^T R| / W <= l1), on their Gram block, which is tiny; the gap of the full problem is then
-checked on all features, features that the gap-safe rule (Ndiaye et al., 2017; scikit-learn's
-rule) proves to be zero at the optimum are discarded, and the set grows until the full gap
-meets the tolerance. Each subproblem is the same loss and the same prox, solved through optim.
-Once a round has run long (or a warm start brings a support, as along a path), the support is
-polished: with the signs s fixed the L1 term is the linear l1 s.w, and ``optim.Newton`` solves
-that smooth quadratic on the support in one step; the point is kept only if the signs hold
-and the objective does not rise, and the full duality gap decides as always.
+|X_j^T R| / W <= l1), on their Gram block, which is tiny; the stationarity of the full problem
+is then checked on all features, features that the gap-safe rule (Ndiaye et al., 2017;
+scikit-learn's rule) proves to be zero at the optimum are discarded, and the set grows until
+the full problem meets the tolerance. Each subproblem is the same loss and the same prox,
+solved through optim. Once a round has run long (or a warm start brings a support, as along a
+path), the support is polished: with the signs s fixed the L1 term is the linear l1 s.w, and
+``optim.Newton`` solves that smooth quadratic on the support in one step; the point is kept
+only if the signs hold and the objective does not rise, and the full problem's measure decides
+as always.
 """
 
 import time
@@ -31,7 +34,7 @@ import autograd.numpy as anp
 import numpy as np
 
 import optim
-from gradscratch.base import ConvergenceWarning
+from gradscratch._validation import ConvergenceWarning, warn_at_caller
 from gradscratch.parametric._model import Objective, minimize_objective
 
 __all__ = ["ElasticNetProblem", "Settings", "solve"]
@@ -47,10 +50,12 @@ POLISH_SMALL = 20  # always polish supports this small
 
 
 class Settings:
-    """What ``minimize_objective`` reads from a model, for callers without one (the paths)."""
+    """What ``minimize_objective`` reads from a model (and writes back: ``optim_result_``,
+    ``n_iter_``), for callers without one: the paths and the working-set rounds."""
 
-    def __init__(self, optimizer, max_iter, tol):
+    def __init__(self, optimizer, max_iter, tol, name="working-set round"):
         self.optimizer, self.max_iter, self.tol = optimizer, max_iter, tol
+        self.display_name = name
 
 
 def statistics(data, w):
@@ -95,6 +100,8 @@ class ElasticNetProblem:
     def __init__(self, data, l1, l2):
         self.data, self.l1, self.l2 = data, float(l1), float(l2)
         self.W = data.weight_sum
+        # The standardized coordinates: w = scale * z, P divided by P(0).
+        self.scale, self.divisor = data.coef_scale, data.rss_scale / (2.0 * self.W)
         if data.use_gram:
             self.norms2 = np.diag(data.gram).copy()
             self._cache = None
@@ -117,6 +124,28 @@ class ElasticNetProblem:
 
     def gap(self, data, w):
         return duality_gap(w, *statistics(data, w), self.l1, self.l2, self.W)
+
+    def stationarity(self, w, corr):
+        """The stopping measure of the full problem at w (corr = X^T S R): the largest
+        component of z - prox(z - grad F(z), 1) in the standardized coordinates z = w / scale,
+        F = P / divisor, the measure optim stops on."""
+        s, v = self.scale, self.divisor
+        z, grad = w / s, s * (self.l2 * w - corr / self.W) / v
+        u = z - grad
+        return float(np.max(np.abs(z - np.sign(u) * np.maximum(np.abs(u) - self.l1 * s / v, 0))))
+
+    def objective(self, data, x0, columns=None, callback=None):
+        """The :class:`Objective` of the problem on ``data`` (the features ``columns``)."""
+        scale = self.scale if columns is None else self.scale[columns]
+        return Objective(
+            fun=self.smooth(data),
+            x0=x0,
+            default_optimizer=optim.FISTA(),
+            prox=self.prox,
+            scale=scale,
+            divisor=self.divisor,
+            callback=callback,
+        )
 
     def value(self, w):
         _, R2, _ = statistics(self.data, w)
@@ -149,48 +178,27 @@ class _GramCache:
         return self.gram[np.ix_(at, at)]
 
 
-def _inner(problem, data, x0, settings, target, gaps):
-    """One optim run on ``data``, stopped by its own duality gap <= target."""
-
-    # On a large set the gap costs as much as an iteration: check it every few iterations.
-    every = 1 if x0.size <= GAP_EVERY_ABOVE else 5
-
-    def callback(snapshot):
-        if snapshot.n_iter % every:
-            return False
-        gap = problem.gap(data, snapshot.x)[0]
-        gaps.append(gap)
-        return gap <= target
-
-    objective = Objective(
-        fun=problem.smooth(data),
-        x0=x0,
-        default_optimizer=optim.FISTA(),
-        prox=problem.prox,
-        tol_scale=0.0,  # the gap, not the gradient mapping, decides
-        callback=callback,
-    )
-    return minimize_objective(settings, objective)
-
-
-def solve(problem, w0, settings, threshold, working_sets=True):
-    """Minimize P from w0 until the full duality gap <= threshold.
+def solve(problem, w0, settings, working_sets=True):
+    """Minimize P from w0 until the full problem's stationarity measure <= settings.tol.
 
     Returns (w, gap, result, gaps): ``result`` merges the optim runs (iterations, counts and
-    traces concatenated), ``gaps`` the gap after every optimizer iteration.
+    traces concatenated), ``gaps`` the duality gaps recorded along the way (after every
+    iteration of a single run; at the start of every round of the working-set solver).
     """
     start = time.perf_counter()
     w = np.array(w0, dtype=np.float64)
-    gaps, runs = [], []
     if not working_sets or problem.l1 == 0:
-        gap = problem.gap(problem.data, w)[0]
-        gaps.append(gap)
-        if gap > threshold:
-            runs.append((0.0, _inner(problem, problem.data, w, settings, threshold, gaps)))
-            w = runs[-1][1].x
-            gap = problem.gap(problem.data, w)[0]
-        return w, gap, _merge(runs, problem, w, gap <= threshold), gaps
+        gaps = [problem.gap(problem.data, w)[0]]
 
+        def record_gap(snapshot):
+            gaps.append(problem.gap(problem.data, snapshot["x"])[0])
+
+        objective = problem.objective(problem.data, w, callback=record_gap)
+        w = minimize_objective(settings, objective)
+        result = settings.optim_result_
+        return w, problem.gap(problem.data, w)[0], result, gaps
+
+    gaps, runs = [], []
     W, a, b = problem.W, problem.l1 * problem.W, problem.l2 * problem.W
     active = problem.norms2 > 0  # a constant column never enters: its correlation is 0
     w[~active] = 0.0
@@ -198,15 +206,17 @@ def solve(problem, w0, settings, threshold, working_sets=True):
     warm = bool(np.any(w))  # a warm start (the previous alpha) may have the support
     budget = TOTAL_MAX_ITER if settings.max_iter is None else settings.max_iter
     for _ in range(MAX_OUTER):
-        gap, xta, dual_norm = problem.gap(problem.data, w)
+        corr, R2, Ry = statistics(problem.data, w)
+        gap, xta, dual_norm = duality_gap(w, corr, R2, Ry, problem.l1, problem.l2, W)
         gaps.append(gap)
-        if gap <= threshold:
+        measure = problem.stationarity(w, corr)
+        if measure <= settings.tol:
             converged = True
             break
         # Gap-safe screening: |X_j^T theta| < 1 - ||X_j|| sqrt(2 G) / a proves w_j* = 0.
         with np.errstate(divide="ignore", invalid="ignore"):
             dist = (1.0 - np.abs(xta) / max(a, dual_norm)) / np.sqrt(problem.norms2 + b)
-        active &= ~(dist > np.sqrt(2.0 * gap * W) / a)
+        active &= ~(dist > np.sqrt(2.0 * max(gap, 0.0) * W) / a)
         w[~active] = 0.0
         if warm:
             # Newton on the warm start's support and signs: exact when they are the optimum's.
@@ -222,34 +232,34 @@ def solve(problem, w0, settings, threshold, working_sets=True):
         nnz = np.count_nonzero(w)
         size = min(n_active, max(MIN_WORKING_SET, (4 if nnz == size else 2) * nnz, size))
         columns = np.sort(np.argsort(priority, kind="stable")[:size])
-        # Solve a round to a fraction of the full gap, or to the end once it holds every
-        # feature left (its gap is then the full gap).
-        target = 0.5 * threshold if size == n_active else max(0.5 * threshold, 1e-3 * gap)
         if budget <= 0:
             break
+        # Solve a round to a fraction of the full measure, or to tol once it holds every
+        # feature left (its measure is then the full one).
+        target = settings.tol if size == n_active else max(settings.tol, 1e-3 * measure)
         offset = time.perf_counter() - start
-        chunk = Settings(settings.optimizer, min(budget, ROUND_MAX_ITER), 0.0)
+        chunk = Settings(settings.optimizer, min(budget, ROUND_MAX_ITER), target)
         with warnings.catch_warnings():
             # A round cut at its budget is not a failure: the next round resumes from it.
             warnings.simplefilter("ignore", ConvergenceWarning)
-            result = _inner(problem, problem.restrict(columns), w[columns], chunk, target, gaps)
-        runs.append((offset, result))
-        budget -= result.n_iter
+            sub = problem.restrict(columns)
+            w_sub = minimize_objective(chunk, problem.objective(sub, w[columns], columns))
+        runs.append((offset, chunk.optim_result_))
+        budget -= chunk.n_iter_
         w = np.zeros_like(w)
-        w[columns] = result.x
+        w[columns] = w_sub
         # Polish when the Newton solve is cheap (a small support) or cheap compared with the
         # round (its Hessian costs one gradient pass per support feature).
         nnz = np.count_nonzero(w)
-        if nnz <= POLISH_SMALL or result.n_iter >= max(POLISH_AFTER, nnz // 2):
+        if nnz <= POLISH_SMALL or chunk.n_iter_ >= max(POLISH_AFTER, nnz // 2):
             w = _polish(problem, w)
     if not converged:
-        warnings.warn(
-            f"The working-set solver stopped before the duality gap reached {threshold:.3e} "
-            f"(gap {gap:.3e}); increase max_iter.",
+        warn_at_caller(
+            f"The working-set solver stopped before the stationarity measure reached "
+            f"{settings.tol:.3g} (it is {measure:.3g}; duality gap {gap:.3g}); raise max_iter.",
             ConvergenceWarning,
-            stacklevel=3,
         )
-    return w, gap, _merge(runs, problem, w, converged), gaps
+    return w, gap, _merge(runs, problem, w, converged, measure), gaps
 
 
 def _polish(problem, w):
@@ -270,34 +280,48 @@ def _polish(problem, w):
     def on_orthant(v):
         return smooth(v) + l1 * anp.dot(signs, v)
 
-    objective = Objective(on_orthant, w[support], optim.Newton(), tol_scale=0.0)
+    objective = Objective(
+        on_orthant,
+        w[support],
+        optim.Newton(),
+        scale=problem.scale[support],
+        divisor=problem.divisor,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
-        v = minimize_objective(Settings(None, 3, 0.0), objective).x
+        v = minimize_objective(Settings(None, 3, 0.0), objective)
     if np.all(np.sign(v) == signs) and on_orthant(v) <= on_orthant(w[support]):
         w = w.copy()
         w[support] = v
     return w
 
 
-def _merge(runs, problem, w, converged):
+def _merge(runs, problem, w, converged, measure):
     """One OptimizeResult for all runs: counts summed, traces concatenated (time offset)."""
     keys = ("fun", "grad_norm", "step_size", "time")
     trace = {k: [np.zeros(0)] for k in keys}
-    for run in runs:
-        offset, result = run[0], run[1]
+    for offset, result in runs:
         for k in keys:
             trace[k].append(result.trace[k] + (offset if k == "time" else 0.0))
     trace = {k: np.concatenate(v) for k, v in trace.items()}
     if not runs:
-        trace = {"fun": np.array([problem.value(w)]), "grad_norm": np.array([np.nan])}
+        trace = {"fun": np.array([problem.value(w)]), "grad_norm": np.array([measure])}
         trace.update(step_size=np.array([np.nan]), time=np.array([0.0]))
     total = {k: sum(run[1][k] for run in runs) for k in ("n_iter", "n_fev", "n_gev", "n_hev")}
+    status = optim.Status.CONVERGED if converged else optim.Status.MAX_ITER
     return optim.OptimizeResult(
         x=w,
         fun=float(problem.value(w)),
         **total,
         converged=bool(converged),
-        message=("Duality gap below tol." if converged else "The duality gap did not reach tol."),
+        status=status,
+        message=(
+            "Prox-gradient mapping norm below tol."
+            if converged
+            else "The working-set budget (max_iter) ran out before tol was met."
+        ),
+        stationarity=measure,
         trace=trace,
+        coef_scale=problem.scale,
+        objective_scale=problem.divisor,
     )

@@ -13,8 +13,10 @@ divided by its natural size ``divisor``, it minimizes
 whose curvature is of order 1 on any data. The change of variables is exact (the argmin maps
 back as x = scale * z); it is what makes one ``tol`` mean the same on every model and data set
 (the largest gradient component of F, invariant to rescaling a column or y), and what lets
-every optimizer's default hyperparameters work. ``optim_result_`` is the optimizer's result in
-those coordinates: its ``trace["fun"]`` times ``objective_scale`` is the model's objective.
+every optimizer's default hyperparameters work. ``optim_result_`` reports ``x``, ``fun`` and
+``trace["fun"]`` in the model's units (its objective, as documented); ``trace["grad_norm"]``
+and ``stationarity`` are the stopping measure in standardized coordinates; ``coef_scale`` and
+``objective_scale`` are the scale and divisor.
 """
 
 import numbers
@@ -76,7 +78,7 @@ def minimize_objective(model, objective):
     if objective.callback is not None:
 
         def callback(snapshot):
-            snapshot["x"] = scale * snapshot["x"]
+            snapshot["x"], snapshot["fun"] = scale * snapshot["x"], snapshot["fun"] * divisor
             return objective.callback(snapshot)
 
     with warnings.catch_warnings():
@@ -89,16 +91,21 @@ def minimize_objective(model, objective):
             tol=model.tol,
             callback=callback,
         )
+    # Report in the model's units: x, and the objective (fun and the trace's fun) unscaled;
+    # the trace's grad_norm stays the stopping measure, in standardized coordinates.
+    result.x, result.fun = scale * result.x, result.fun * divisor
+    result.trace["fun"] = result.trace["fun"] * divisor
     result.coef_scale, result.objective_scale = scale, divisor
     model.optim_result_ = result
     model.n_iter_ = result.n_iter
     if not result.converged:
         warn_at_caller(
-            f"{type(model).__name__} with {type(optimizer).__name__} did not converge: "
+            f"{getattr(model, 'display_name', type(model).__name__)} with "
+            f"{type(optimizer).__name__} did not converge: "
             f"{result.message}",
             ConvergenceWarning,
         )
-    return scale * result.x
+    return result.x
 
 
 class ParametricModel:

@@ -62,11 +62,10 @@ class ElasticNet(LinearModel):
         Iteration budget: of the optimizer's run when one is given (None: its default), of
         all working-set rounds together otherwise (None: 10000).
     tol : float, default=1e-8
-        Stop once the duality gap is at most ``tol * ||y - mean(y)||^2_S / W``, scikit-learn's
-        criterion. The default is tighter than scikit-learn's 1e-4 because a first-order
-        method stops as soon as it crosses the threshold, whereas coordinate descent only
-        checks the gap after its updates stall (and lands far below it); 1e-8 gives the same
-        precision as scikit-learn's defaults.
+        Stop once no component of the prox-gradient mapping exceeds ``tol`` in standardized
+        coordinates (each coefficient in units of std(y) / std(x_j), the objective divided by
+        its value at w = 0): the criterion of every parametric model. (scikit-learn's ``tol``
+        bounds the duality gap instead; the gap is reported as ``dual_gap_``.)
     warm_start : bool, default=False
         Start from the previous ``coef_`` when refitting.
 
@@ -138,9 +137,7 @@ class ElasticNet(LinearModel):
         previous = getattr(self, "coef_", None)
         if self.warm_start and previous is not None and np.shape(previous) == (p,):
             w0 = np.array(previous, dtype=np.float64)
-        threshold = self.tol * data.yy / data.weight_sum
-        settings = Settings(self.optimizer, self.max_iter, self.tol)
-        w, gap, result, gaps = solve(problem, w0, settings, threshold, self.optimizer is None)
+        w, gap, result, gaps = solve(problem, w0, self, self.optimizer is None)
         self.optim_result_ = result
         self.n_iter_ = result.n_iter
         self.coef_ = w
@@ -258,12 +255,11 @@ def enet_path(
     w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
     if w.shape != (p,):
         raise ValueError(f"coef_init must have shape ({p},), got {w.shape}.")
-    settings = Settings(optimizer, max_iter, tol)
-    threshold = tol * data.yy / data.weight_sum
+    settings = Settings(optimizer, max_iter, tol, name="enet_path")
     coefs, gaps, n_iters = np.empty((p, len(alphas))), np.empty(len(alphas)), []
     for i, alpha in enumerate(alphas):
         problem = ElasticNetProblem(data, alpha * l1_ratio, alpha * (1.0 - l1_ratio))
-        w, gaps[i], result, _ = solve(problem, w, settings, threshold, optimizer is None)
+        w, gaps[i], result, _ = solve(problem, w, settings, optimizer is None)
         coefs[:, i] = w
         n_iters.append(int(result.n_iter))
     if return_n_iter:
