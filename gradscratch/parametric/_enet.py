@@ -7,7 +7,7 @@ The problem, scikit-learn's objective with W = sum of the sample weights (n with
 
 The smooth part RSS / (2W) + l2 / 2 ||w||^2 is an autograd function built on
 :class:`LeastSquares`; the L1 part is ``optim.prox.L1``. As every parametric model, the fit is
-run in standardized coordinates (w = coef_scale * z, P divided by P(0) = ||y_c||^2_S / (2W)) and
+run in standardized coordinates (P divided by P(0) = ||y_c||^2_S / (2W), w = scale * z) and
 stops once the prox-gradient mapping there has no component above ``tol``
 (:func:`ElasticNetProblem.stationarity` computes that measure for the full problem). The
 duality gap is computed alongside, as scikit-learn's: with the dual point
@@ -35,7 +35,7 @@ import numpy as np
 
 import optim
 from gradscratch._validation import ConvergenceWarning, warn_at_caller
-from gradscratch.parametric._model import Objective, minimize_objective
+from gradscratch.parametric._model import Objective, jacobi_scale, minimize_objective
 
 __all__ = ["ElasticNetProblem", "Settings", "solve"]
 
@@ -100,8 +100,10 @@ class ElasticNetProblem:
     def __init__(self, data, l1, l2):
         self.data, self.l1, self.l2 = data, float(l1), float(l2)
         self.W = data.weight_sum
-        # The standardized coordinates: w = scale * z, P divided by P(0).
-        self.scale, self.divisor = data.coef_scale, data.rss_scale / (2.0 * self.W)
+        # The standardized coordinates: P divided by P(0), w = scale * z with a unit Hessian
+        # diagonal of the smooth part (column_ss / W + l2) in z.
+        self.divisor = data.rss_scale / (2.0 * self.W)
+        self.scale = jacobi_scale(data.column_ss / self.W + self.l2, self.divisor)
         if data.use_gram:
             self.norms2 = np.diag(data.gram).copy()
             self._cache = None

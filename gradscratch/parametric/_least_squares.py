@@ -103,13 +103,16 @@ class LeastSquares:
         return sub
 
     @property
+    def column_ss(self):
+        """sum_i s_i (x_ij - mean_j)^2 for each column: half the RSS's curvature along w_j."""
+        if self.use_gram:
+            return np.diag(self.gram).copy()
+        return np.einsum("ij,ij->j", self.X, self.X)
+
+    @property
     def x_scale(self):
         """The weighted standard deviation of each (centred) column; 1 for a constant one."""
-        if self.use_gram:
-            ss = np.diag(self.gram)
-        else:
-            ss = np.einsum("ij,ij->j", self.X, self.X)
-        sd = np.sqrt(ss / self.weight_sum)
+        sd = np.sqrt(self.column_ss / self.weight_sum)
         return np.where(sd > 0, sd, 1.0)
 
     @property

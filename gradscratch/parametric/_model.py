@@ -4,16 +4,18 @@ A model validates its data, writes its loss with ``autograd.numpy`` as a functio
 parameter vector in its own units (the objective its docstring states), declares its
 non-smooth penalty as a prox, and hands the lot to :func:`minimize_objective`.
 
-What the optimizer sees is the same problem in standardized coordinates: with x = scale * z
-(``scale`` from the data: a coefficient's natural unit is std(y) / std(x_j)) and the objective
-divided by its natural size ``divisor``, it minimizes
+What the optimizer sees is the same problem in standardized coordinates: with the objective
+divided by its natural size ``divisor`` (its value at the start) and x = scale * z, it minimizes
 
     F(z) = loss(scale * z) / divisor  (+ the prox's penalty, rescaled the same way),
 
-whose curvature is of order 1 on any data. The change of variables is exact (the argmin maps
-back as x = scale * z); it is what makes one ``tol`` mean the same on every model and data set
-(the largest gradient component of F, invariant to rescaling a column or y), and what lets
-every optimizer's default hyperparameters work. ``optim_result_`` reports ``x``, ``fun`` and
+with scale_j = sqrt(divisor / H_jj), H_jj the objective's curvature along x_j at the start
+(:func:`jacobi_scale`; for least squares 2 sum_i s_i (x_ij - mean_j)^2, plus 2 alpha for
+Ridge's penalty): F has a unit Hessian diagonal there, whatever the units of the data. The
+change of variables is exact (the argmin maps back as x = scale * z); it is what makes one
+``tol`` mean the same on every model and data set (the largest gradient component of F,
+invariant to rescaling a column or y), and what lets every optimizer's default
+hyperparameters work. ``optim_result_`` reports ``x``, ``fun`` and
 ``trace["fun"]`` in the model's units (its objective, as documented); ``trace["grad_norm"]``
 and ``stationarity`` are the stopping measure in standardized coordinates; ``coef_scale`` and
 ``objective_scale`` are the scale and divisor.
@@ -29,7 +31,15 @@ import numpy as np
 import optim
 from gradscratch._validation import ConvergenceWarning, warn_at_caller
 
-__all__ = ["Objective", "ParametricModel", "minimize_objective"]
+__all__ = ["Objective", "ParametricModel", "jacobi_scale", "minimize_objective", "refine"]
+
+
+def jacobi_scale(curvature, divisor=1.0):
+    """sqrt(divisor / H_jj) for the Hessian diagonal ``curvature`` (1 where it is 0): the
+    diagonal change of variables x = scale * z after which F = objective / divisor has a unit
+    Hessian diagonal (Jacobi preconditioning, penalties included)."""
+    h = np.asarray(curvature, dtype=np.float64)
+    return np.where(h > 0, np.sqrt(divisor / np.where(h > 0, h, 1.0)), 1.0)
 
 
 @dataclass
@@ -106,6 +116,38 @@ def minimize_objective(model, objective):
             ConvergenceWarning,
         )
     return result.x
+
+
+class _Run:
+    """The settings ``minimize_objective`` reads, for a run that is not the model's own."""
+
+    def __init__(self, model, optimizer, max_iter, tol):
+        self.display_name = type(model).__name__
+        self.optimizer, self.max_iter, self.tol = optimizer, max_iter, tol
+
+
+def refine(model, objective, x, optimizer, tol, max_iter=20):
+    """Continue a converged fit from x with ``optimizer`` down to ``tol`` (a Newton polish
+    where the last digits matter, as for standard errors); the two runs are joined in
+    ``model.optim_result_`` (counts summed, traces concatenated). Returns the refined x."""
+    first = model.optim_result_
+    run = _Run(model, optimizer, max_iter, tol)
+    x = minimize_objective(run, Objective(**{**vars(objective), "x0": x}))
+    second = run.optim_result_
+    trace = {
+        key: np.concatenate(
+            [
+                first.trace[key],
+                second.trace[key][1:] + (first.trace[key][-1] if key == "time" else 0.0),
+            ]
+        )
+        for key in first.trace
+    }
+    joined = type(first)({**second, "trace": trace})
+    for key in ("n_iter", "n_fev", "n_gev", "n_hev"):
+        joined[key] = first[key] + second[key]
+    model.optim_result_, model.n_iter_ = joined, joined.n_iter
+    return x
 
 
 class ParametricModel:

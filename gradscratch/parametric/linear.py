@@ -16,6 +16,7 @@ from gradscratch.parametric._model import (
     Objective,
     ParametricModel,
     check_non_negative,
+    jacobi_scale,
     minimize_objective,
 )
 from gradscratch.parametric.inference import least_squares_statistics, linear_summary
@@ -106,7 +107,7 @@ class LinearRegression(LinearModel):
             fun=data.rss,
             x0=np.zeros(len(data.Xty)),
             default_optimizer=optim.Newton(),
-            scale=data.coef_scale,
+            scale=jacobi_scale(2.0 * data.column_ss, data.rss_scale),
             divisor=data.rss_scale,
         )
 
@@ -155,6 +156,6 @@ class Ridge(LinearModel):
             fun=loss,
             x0=np.zeros(len(data.Xty)),
             default_optimizer=optim.Newton(),
-            scale=data.coef_scale,
+            scale=jacobi_scale(2.0 * (data.column_ss + alpha), data.rss_scale),
             divisor=data.rss_scale,
         )

@@ -16,7 +16,13 @@ from gradscratch.base import (
     validate_data,
 )
 from gradscratch.losses import binary_log_loss, log_softmax, multinomial_log_loss
-from gradscratch.parametric._model import Objective, ParametricModel, minimize_objective
+from gradscratch.parametric._model import (
+    Objective,
+    ParametricModel,
+    jacobi_scale,
+    minimize_objective,
+    refine,
+)
 
 __all__ = ["LogisticRegression", "PerfectSeparationWarning"]
 
@@ -144,9 +150,14 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
         data = _LogisticData(
             X, y_idx, weights, len(self.classes_), self.fit_intercept, self.C != np.inf
         )
-        x = minimize_objective(self, self._objective(data))
-        self.coef_, self.intercept_ = data.unpack(x)
+        objective = self._objective(data)
+        x = minimize_objective(self, objective)
         self._information = None
+        if self.C == np.inf and data.binary and self.optim_result_.converged:
+            # summary()'s standard errors and p-values need the maximum-likelihood estimate
+            # to its last digits: a Newton polish from the fit (one or two steps).
+            x = refine(self, objective, x, optim.Newton(), tol=1e-12)
+        self.coef_, self.intercept_ = data.unpack(x)
         if self.C == np.inf and data.binary:
             # What summary() needs, while the data are at hand: the observed information.
             from gradscratch.parametric.inference import logistic_information
@@ -179,7 +190,7 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
             x0=np.zeros(data.n_params),
             default_optimizer=optim.LBFGS() if prox is None else optim.FISTA(),
             prox=prox,
-            scale=data.param_scale,
+            scale=jacobi_scale(data.curvature(l2)),
         )
 
     # --- prediction ----------------------------------------------------------------------
@@ -247,10 +258,15 @@ class _LogisticData:
         self.coef_slice = slice(0, n_coef)
         self.n_params = n_coef + (self.n_outputs if fit_intercept else 0)
         self.penalty_mask = np.arange(self.n_params) < n_coef
-        # A weight's natural unit is 1 / std(x_j), an intercept's 1 (the logit scale).
-        self.param_scale = np.concatenate(
-            [np.tile(1.0 / self.x_scale, self.n_outputs), np.ones(self.n_params - n_coef)]
-        )
+
+    def curvature(self, l2):
+        """The Hessian diagonal of mean_nll + l2 / 2 ||w||^2 at x = 0, where every class has
+        probability 1/K: q var(x_j) + l2 for a weight, q for an intercept, q = (1/K)(1 - 1/K)."""
+        k = 2 if self.binary else self.n_outputs
+        q = (1.0 - 1.0 / k) / k
+        n_coef = self.n_outputs * self.n_features
+        weights = np.tile(q * self.x_scale**2 + l2, self.n_outputs)
+        return np.concatenate([weights, np.full(self.n_params - n_coef, q)])
 
     def scores(self, x, X=None):
         X = self.X if X is None else X
