@@ -172,3 +172,12 @@ def test_more_features_than_samples_is_refused():
     X, y = rng.normal(size=(5, 8)), rng.normal(size=5)
     with pytest.raises(ValueError, match="more samples than coefficients"):
         LinearRegression().fit(X, y).summary()
+
+
+def test_exact_fit_has_zero_standard_errors_without_nan_or_warning():
+    X = np.column_stack([np.arange(8.0), np.arange(8.0) ** 2])
+    y = 2.0 + 3.0 * X[:, 0]  # exact, and the x^2 coefficient is exactly 0
+    table = LinearRegression().fit(X, y).summary()  # warnings are errors in the test config
+    assert np.all(np.isfinite(table.std_err)) and not np.any(np.isnan(table.statistic))
+    assert np.all(table.std_err < 1e-12)
+    assert not np.any(np.isnan(table.p_value))

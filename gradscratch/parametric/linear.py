@@ -26,9 +26,13 @@ __all__ = ["LinearModel", "LinearRegression", "Ridge"]
 class LinearModel(ParametricModel, RegressorMixin, BaseEstimator):
     """Shared by the linear regressors: fit through a least-squares data term, predict X w + b.
 
-    Subclasses define ``_objective(data)``, returning the :class:`Objective` built on a
-    :class:`LeastSquares` data term.
+    Subclasses define ``_objective(data)``, returning the :class:`Objective` built on the
+    data term ``_data_term`` gives (a :class:`LeastSquares` unless overridden). The optimizer
+    works in the data term's parameters; ``data.to_coef`` maps its minimizer to coefficients.
     """
+
+    def _data_term(self, X, y, sample_weight):
+        return LeastSquares(X, y, sample_weight, self.fit_intercept)
 
     def fit(self, X, y, sample_weight=None):
         """Fit the coefficients; ``sample_weight`` weighs each squared residual."""
@@ -36,11 +40,12 @@ class LinearModel(ParametricModel, RegressorMixin, BaseEstimator):
         self._check_params()
         X, y = validate_data(self, X, y, y_numeric=True)
         weights = check_sample_weight(sample_weight, X.shape[0])
-        data = LeastSquares(X, y, weights, self.fit_intercept)
-        w = minimize_objective(self, self._objective(data))
+        data = self._data_term(X, y, weights)
+        params = minimize_objective(self, self._objective(data))
+        w = data.to_coef(params)
         self.coef_ = w
         self.intercept_ = data.intercept(w) if self.fit_intercept else 0.0
-        self._inference_stats = least_squares_statistics(data, w)
+        self._inference_stats = least_squares_statistics(data, params, X, y, weights)
         return self
 
     def summary(self, alpha=0.05, feature_names=None):
