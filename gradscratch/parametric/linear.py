@@ -18,6 +18,7 @@ from gradscratch.parametric._model import (
     check_non_negative,
     minimize_objective,
 )
+from gradscratch.parametric._orthogonal import least_squares_route
 from gradscratch.parametric.inference import least_squares_statistics, linear_summary
 
 __all__ = ["LinearModel", "LinearRegression", "Ridge"]
@@ -67,7 +68,13 @@ class LinearRegression(LinearModel):
 
     Minimizes the residual sum of squares ``sum_i s_i (y_i - x_i w - b)^2`` (s_i the sample
     weights), as scikit-learn's ``LinearRegression``. The loss is written with autograd.numpy on
-    the sufficient statistics (X^T X, X^T y) when n >= p, on the centred design otherwise.
+    the sufficient statistics (X^T X, X^T y) when n >= p and the design is well conditioned
+    (the condition number of the centred design with unit columns at most 10, where they lose
+    at most a digit to an orthogonal factorization); on an ill-conditioned design it is the RSS
+    in orthogonal coordinates u = R D w (Xc D^-1 = Q R, a Householder QR), whose Hessian is 2I,
+    and the coefficients are recovered by a triangular solve (see ``_orthogonal.py``); when
+    p > n it is written on the centred design. ``optim_result_`` is in the coordinates the
+    optimizer used (coefficients, or u, in standardized units).
 
     Parameters
     ----------
@@ -79,8 +86,9 @@ class LinearRegression(LinearModel):
         Iteration budget (None: the optimizer's default).
     tol : float, default=1e-8
         Stop once no gradient component exceeds ``tol`` in standardized coordinates (each
-        coefficient in units of std(y) / std(x_j), the RSS divided by its value at w = 0): the
-        criterion of every parametric model, unchanged by rescaling a column or y.
+        coefficient in units of std(y) / std(x_j), or on the orthogonal route u in units of
+        ||y - mean y||; the RSS divided by its value at w = 0): the criterion of every
+        parametric model, unchanged by rescaling a column or y.
 
     Attributes
     ----------
@@ -106,12 +114,15 @@ class LinearRegression(LinearModel):
         self.max_iter = max_iter
         self.tol = tol
 
+    def _data_term(self, X, y, sample_weight):
+        return least_squares_route(X, y, sample_weight, self.fit_intercept)
+
     def _objective(self, data):
         return Objective(
             fun=data.rss,
-            x0=np.zeros(len(data.Xty)),
+            x0=np.zeros(len(data.x_offset)),
             default_optimizer=optim.Newton(),
-            scale=data.coef_scale,
+            scale=data.param_scale,
             divisor=data.rss_scale,
         )
 
@@ -121,6 +132,12 @@ class Ridge(LinearModel):
 
     Minimizes ``sum_i s_i (y_i - x_i w - b)^2 + alpha * ||w||_2^2``, scikit-learn's ``Ridge``
     objective, so the same ``alpha`` gives the same coefficients.
+
+    The data term is always on the sufficient statistics when n >= p, with no condition check
+    and no orthogonal fallback: the penalty adds 2 alpha to every eigenvalue of the Hessian
+    2 X^T X, so an alpha of the data's scale keeps the Gram route well conditioned. (At
+    alpha=0 this is least squares on the Gram route; LinearRegression is the accurate one on
+    an ill-conditioned design.)
 
     Parameters
     ----------
