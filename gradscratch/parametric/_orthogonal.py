@@ -1,14 +1,13 @@
 """The least-squares data term in orthogonal coordinates: LinearRegression's accurate route.
 
 With the centred design weighted by sqrt(s_i) and its columns scaled to unit standard
-deviation, Xs = Xc D^-1 (D = diag(x_scale)), and ys = sqrt(s) yc, a Householder QR of the
-augmented design gives
+deviation, Xs = Xc D^-1 (D = diag(x_scale)), ys = sqrt(s) yc, and a Householder QR
+Xs = Q R (Q with orthonormal columns, R upper triangular),
 
-    [Xs, ys] = Q [[R, b], [0, rho]],    so   RSS(w) = ||b - R D w||^2 + rho^2
+    RSS(w) = ||ys - Xs D w||^2 = ||b - R D w||^2 + rho^2,   b = Q^T ys,  rho^2 = ||ys - Q b||^2
 
-(Q orthogonal, R upper triangular; b = Q^T ys and rho = ||ys - Q Q^T ys|| the residual norm
-of the least-squares fit, read off the factorization, never formed as ||ys||^2 - ||b||^2). In
-the coordinates u = R D w the data term is
+(rho^2 is the residual of the projection, computed as such, never as ||ys||^2 - ||b||^2,
+which cancels on a close fit). In the coordinates u = R D w the data term is
 
     RSS(u) = ||b - u||^2 + rho^2,
 
@@ -16,9 +15,15 @@ a loss autograd differentiates like any other, whose Hessian is 2I on any data: 
 it in one step, and the coefficients come back by one triangular solve, w = D^-1 R^-1 u. The
 factorization is backward stable and nothing squares the condition number, so the
 coefficients lose about log10 kappa digits where the Gram route loses 2 log10 kappa (see
-``_least_squares.py``, which also says when the route is taken). It costs 2 n p^2 flops and a
-centred copy of X on top of the Gram pass that measured the condition; nothing of size n is
-kept. The standard errors use the same factor: G = Xc^T S Xc = (R D)^T (R D) (``gram_root``).
+``_least_squares.py``, which also says when the route is taken). It costs a centred copy of X
+and about 4 n p^2 flops (factorization and Q) on top of the Gram pass that measured the
+condition; nothing of size n is kept. At the fit rho^2 is the RSS to working precision, and
+the standard errors use the same factor: G = Xc^T S Xc = (R D)^T (R D) (``gram_root``).
+
+Measured on the NIST StRD sets (row orders permuted, 200 draws), this route and scikit-learn's
+lstsq (tol=eps) have the same median digits on every set: on Wampler4/5, whose digits are
+set by y's component along the least-significant directions (b's last entries, known to
+eps ||ys|| absolute), each method's digits scatter over about +-0.8 with the rounding.
 """
 
 import autograd.numpy as anp
