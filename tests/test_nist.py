@@ -187,6 +187,10 @@ def test_correct_digits_clipped_and_non_finite():
 # --- reference digits: statsmodels and scikit-learn -------------------------------------------
 
 MARGIN = 1.5
+# Wampler4/5: every backward-stable method's digits there are set by rounding (over 200 row
+# permutations scikit-learn's spread over 5.6-7.6 on Wampler5, 7.5-9.2 on Wampler4, and the
+# value measured above is the top of it; OPENBLAS_CORETYPE=Sandybridge gives 5.9 on Wampler5).
+ROUNDING_MARGIN = {"Wampler4": 2.5, "Wampler5": 2.5}
 # Minimum correct digits over the parameters, as measured (see the module docstring).
 # Columns: statsmodels OLS coef, statsmodels bse, sklearn LinearRegression() coef,
 # sklearn LinearRegression(tol=eps) coef.
@@ -209,7 +213,7 @@ STATSMODELS_WARNS = {"Filip"}
 
 def _cases(column):
     return [
-        pytest.param(name, MEASURED[name][column] - MARGIN, id=name)
+        pytest.param(name, MEASURED[name][column] - ROUNDING_MARGIN.get(name, MARGIN), id=name)
         for name in nist.NAMES
         if MEASURED[name][column] >= MARGIN
     ]
