@@ -172,3 +172,39 @@ def test_more_features_than_samples_is_refused():
     X, y = rng.normal(size=(5, 8)), rng.normal(size=5)
     with pytest.raises(ValueError, match="more samples than coefficients"):
         LinearRegression().fit(X, y).summary()
+
+
+def test_close_fit_on_the_gram_route_takes_its_rss_from_the_residuals():
+    # Well conditioned (the Gram route) but RSS = 1e-14 yy: the Gram form w'Gw - 2c'w + yy has
+    # an error of order eps * yy, larger than RSS itself; the residuals have none of it.
+    from gradscratch.parametric._least_squares import LeastSquares
+    from gradscratch.parametric._orthogonal import least_squares_route
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((500, 4)) + 10.0
+    y = X @ [1.0, -2.0, 3.0, 0.5] + 4.0 + 1e-6 * rng.standard_normal(500)
+    assert type(least_squares_route(X, y, np.ones(500), True)) is LeastSquares
+    table = LinearRegression().fit(X, y).summary()
+    ref = sm.OLS(y, sm.add_constant(X)).fit()
+    np.testing.assert_allclose(table.std_err, ref.bse, rtol=1e-8)
+
+
+def test_exact_fit_has_zero_standard_errors_without_nan_or_warning():
+    X = np.column_stack([np.arange(8.0), np.arange(8.0) ** 2])
+    y = 2.0 + 3.0 * X[:, 0]  # exact, and the x^2 coefficient is exactly 0
+    table = LinearRegression().fit(X, y).summary()  # warnings are errors in the test config
+    assert np.all(np.isfinite(table.std_err)) and not np.any(np.isnan(table.statistic))
+    assert np.all(table.std_err < 1e-12)
+    assert not np.any(np.isnan(table.p_value))
+
+
+def test_rank_deficient_design_is_refused_clearly():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((30, 3))
+    X = np.column_stack([X, 2.0 * X[:, 1] - X[:, 2]])
+    y = X[:, 0] + rng.standard_normal(30)
+    model = LinearRegression().fit(X, y)
+    with pytest.raises(ValueError, match=r"full-rank design.*numerical rank 3 of 4"):
+        model.summary()
+    with pytest.raises(ValueError, match="full-rank design"):
+        LinearRegression().fit(np.column_stack([X[:, :2], np.ones(30)]), y).summary()

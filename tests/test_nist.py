@@ -1,6 +1,6 @@
 """The NIST StRD linear least-squares reference data (tests/nist.py) and its digits measure.
 
-Three groups:
+Four groups:
 
 - the stored data: shapes, models, and the certified values reproduced from the stored
   observations (in extended precision, and exactly with rational arithmetic), so a
@@ -9,7 +9,10 @@ Three groups:
 - reference digits: statsmodels ``OLS().fit()`` and scikit-learn ``LinearRegression`` measured
   with the harness, each held to the digits observed when this file was written (statsmodels
   0.15.0, scikit-learn 1.9.1, numpy/scipy on OpenBLAS 0.3.31, x86-64) less a 1.5-digit margin.
-  Dataset/method pairs observed below 1.5 digits carry no floor and are not tested.
+  Dataset/method pairs observed below 1.5 digits carry no floor and are not tested;
+- gradscratch: default ``LinearRegression`` coefficients and ``summary()`` standard errors
+  against the best reference measured in the same run (less one digit, capped at 9), and the
+  route (Gram or orthogonal) its condition estimate picks on each set.
 
 ``python -m tests.nist_report`` prints the full table, gradscratch included.
 """
@@ -184,6 +187,10 @@ def test_correct_digits_clipped_and_non_finite():
 # --- reference digits: statsmodels and scikit-learn -------------------------------------------
 
 MARGIN = 1.5
+# Wampler4/5: every backward-stable method's digits there are set by rounding (over 200 row
+# permutations scikit-learn's spread over 5.6-7.6 on Wampler5, 7.5-9.2 on Wampler4, and the
+# value measured above is the top of it; OPENBLAS_CORETYPE=Sandybridge gives 5.9 on Wampler5).
+ROUNDING_MARGIN = {"Wampler4": 2.5, "Wampler5": 2.5}
 # Minimum correct digits over the parameters, as measured (see the module docstring).
 # Columns: statsmodels OLS coef, statsmodels bse, sklearn LinearRegression() coef,
 # sklearn LinearRegression(tol=eps) coef.
@@ -206,7 +213,7 @@ STATSMODELS_WARNS = {"Filip"}
 
 def _cases(column):
     return [
-        pytest.param(name, MEASURED[name][column] - MARGIN, id=name)
+        pytest.param(name, MEASURED[name][column] - ROUNDING_MARGIN.get(name, MARGIN), id=name)
         for name in nist.NAMES
         if MEASURED[name][column] >= MARGIN
     ]
@@ -268,3 +275,67 @@ def test_report_runs_on_every_dataset_and_method():
     assert all(name in text for name in nist.NAMES)
     c, s = results["NoInt1", "statsmodels"]
     assert c >= MEASURED["NoInt1"][0] - MARGIN and s >= MEASURED["NoInt1"][1] - MARGIN
+
+
+# --- gradscratch against the best reference, measured here ------------------------------------
+# The issue's target: default LinearRegression reaches, on every StRD set, the best of
+# statsmodels and scikit-learn (tol=eps) less one digit, capped at 9; summary() standard errors
+# reach statsmodels' bse less one digit, capped at 9, never NaN, with no warning. The references
+# are measured in the test, on this machine's BLAS, not taken from MEASURED.
+
+TARGET_CAP = 9.0
+
+
+def _best_reference_coefficient_digits(name):
+    d, res = _statsmodels_fit(name)
+    statsmodels = nist.min_correct_digits(res.params, d["coef"])
+    sklearn = _sklearn_digits(name, tol=np.finfo(np.float64).eps)
+    return max(statsmodels, sklearn), nist.min_correct_digits(res.bse, d["std_err"])
+
+
+def _gradscratch_fit(name):
+    from gradscratch import LinearRegression
+
+    d = nist.load(name)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no warning of any kind, from the fit or the table
+        model = LinearRegression(fit_intercept=d["intercept"]).fit(d["X"], d["y"])
+        table = model.summary()
+    return d, model, table
+
+
+@pytest.mark.parametrize("name", nist.NAMES)
+def test_gradscratch_coefficient_digits_reach_the_best_reference(name):
+    best, _ = _best_reference_coefficient_digits(name)
+    d, _, table = _gradscratch_fit(name)
+    assert nist.min_correct_digits(table.coef, d["coef"]) >= min(best - 1.0, TARGET_CAP)
+
+
+@pytest.mark.parametrize("name", nist.NAMES)
+def test_gradscratch_standard_error_digits_reach_statsmodels(name):
+    _, statsmodels_se = _best_reference_coefficient_digits(name)
+    d, _, table = _gradscratch_fit(name)
+    assert np.all(np.isfinite(table.std_err)) and np.all(table.std_err >= 0)
+    assert not np.any(np.isnan(table.statistic)) and not np.any(np.isnan(table.p_value))
+    assert nist.min_correct_digits(table.std_err, d["std_err"]) >= min(
+        statsmodels_se - 1.0, TARGET_CAP
+    )
+
+
+# cond(C) of the centred design's correlation matrix: 1 (Norris, NoInt1/2), 69 (Pontius),
+# 1.2e4 (Longley), 2.7e6 (Wampler), ~1e19 (Filip); the Gram route is trusted up to 100.
+GRAM_ROUTE = {"Norris", "Pontius", "NoInt1", "NoInt2"}
+
+
+@pytest.mark.parametrize("name", nist.NAMES)
+def test_route_follows_the_condition_number(name):
+    from gradscratch.parametric._least_squares import LeastSquares
+    from gradscratch.parametric._orthogonal import OrthogonalLeastSquares, least_squares_route
+
+    d = nist.load(name)
+    data = least_squares_route(d["X"], d["y"], np.ones(d["n"]), d["intercept"])
+    expected = LeastSquares if name in GRAM_ROUTE else OrthogonalLeastSquares
+    assert type(data) is expected and data.rank == d["X"].shape[1]
+    _, model, _ = _gradscratch_fit(name)
+    if name not in GRAM_ROUTE:  # Hessian 2I in u: Newton's first step is the solution
+        assert model.n_iter_ == 1

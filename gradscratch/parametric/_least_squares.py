@@ -4,21 +4,50 @@
 
 The intercept is not a parameter of the optimization: for any w the best b is
 y_mean - x_mean w (weighted means), so the data are centred once and b recovered afterwards,
-exactly as scikit-learn does. When n >> p the data term is written on the sufficient
+exactly as scikit-learn does. With the rows of the centred data weighted by sqrt(s_i), the
+plain form is the residuals themselves (the code path taken when p > n):
+
+    RSS(w) = ||yc - Xc w||^2,                                   O(np) per evaluation.
+
+The Gram route, every model's default when n >= p, writes the same function on the sufficient
 statistics G = Xc^T S Xc, c = Xc^T S yc, yy = yc^T S yc:
 
-    RSS(w) = w^T G w - 2 c^T w + yy,
+    RSS(w) = w^T G w - 2 c^T w + yy,                            O(p^2) per evaluation,
 
-which autograd differentiates like any loss but costs O(p^2) per evaluation instead of O(np).
+which autograd differentiates like any loss, after one pass over the rows (a symmetric
+rank-k update per block, no centred copy of X).
+
+What the Gram route costs in accuracy. Let kappa be the condition number of the centred design
+with its columns scaled to unit norm (column scaling changes neither method's accuracy beyond
+this normalization, van der Sluis). Forming G squares it: the coefficients solved from G carry
+about 16 - 2 log10 kappa correct digits, those from an orthogonal factorization of the design
+about 16 - log10 kappa (both lose a further kappa^2 * ||r|| / ||Xc w|| when the residual r is
+large). The Gram route thus loses log10 kappa digits more than QR. LinearRegression keeps it
+only where that is at most one digit, kappa <= 10, that is cond(C) = kappa^2 <= 100
+(``GRAM_MAX_CONDITION``) for the design's correlation matrix C = D^-1 G D^-1, D^2 = diag(G);
+:func:`standardized_condition` computes cond(C) from C's eigenvalues, O(p^3) against the
+O(n p^2) of forming G. Elsewhere it takes the orthogonal route of ``_orthogonal.py``. On the
+NIST StRD sets cond(C) is 1 (Norris, NoInt1/2) and 69 (Pontius), which stay on the Gram route,
+1.2e4 (Longley), 2.7e6 (Wampler1-5) and about 1e19 (Filip), which do not.
+
+The Gram RSS itself cancels where the fit is close: at the optimum the three terms sum to
+RSS from terms of size yy, so its rounding error is about eps * yy whatever RSS is (measured:
+1e-16 yy for n up to 2e5). Its relative error eps * yy / RSS reaches 1e-10 (the standard
+errors' tenth digit) at RSS = 1e-6 yy (``RSS_CANCELLED``); below that :meth:`accurate_rss`
+recomputes it from the residuals in one more pass over the rows.
 """
 
 import autograd.numpy as anp
 import numpy as np
 
-__all__ = ["LeastSquares"]
+__all__ = ["GRAM_MAX_CONDITION", "LeastSquares", "standardized_condition"]
 
 # Above this many features (and when p > n) the Gram matrix is not worth forming.
 GRAM_MAX_FEATURES = 2000
+# LinearRegression trusts the Gram route up to this cond(C) (see the module docstring).
+GRAM_MAX_CONDITION = 1e2
+# Below RSS_CANCELLED * yy the Gram form of the RSS has lost its tenth digit to cancellation.
+RSS_CANCELLED = 1e-6
 
 
 class LeastSquares:
@@ -32,6 +61,15 @@ class LeastSquares:
     fit_intercept : bool
     use_gram : bool or "auto"
         "auto" uses the Gram matrix when p <= n and p <= GRAM_MAX_FEATURES.
+
+    Attributes
+    ----------
+    rank : int or None
+        The numerical rank of the centred design where it has been measured (LinearRegression's
+        route choice does, see ``_orthogonal.least_squares_route``), else None.
+
+    The optimizer's parameters are the coefficients themselves: ``to_coef`` is the identity
+    and ``curvature`` the RSS's Hessian diagonal in them (the orthogonal data term has others).
     """
 
     def __init__(self, X, y, sample_weight, fit_intercept, use_gram="auto"):
@@ -44,7 +82,8 @@ class LeastSquares:
         else:
             self.x_offset = np.zeros(p)
             self.y_offset = 0.0
-        root = None if np.all(sample_weight == 1.0) else np.sqrt(sample_weight)
+        root = _root_weights(sample_weight)
+        self.rank = None
         if use_gram == "auto":
             use_gram = p <= n and p <= GRAM_MAX_FEATURES
         self.use_gram = bool(use_gram)
@@ -71,6 +110,22 @@ class LeastSquares:
             return anp.dot(w, anp.dot(self.gram, w)) - 2.0 * anp.dot(self.Xty, w) + self.yy
         r = self.y - anp.dot(self.X, w)
         return anp.dot(r, r)
+
+    def to_coef(self, w):
+        """The coefficients at the optimizer's parameters: here they are the same."""
+        return w
+
+    def accurate_rss(self, w, X, y, sample_weight):
+        """The RSS at w to working precision: the Gram form unless it has cancelled (below
+        RSS_CANCELLED * yy, see the module docstring), else sum_i s_i (y_i - x_i w - b)^2 from
+        the residuals, in blocks of rows (X, y, sample_weight: the data this term was built on).
+        """
+        rss = float(self.rss(w))
+        if not self.use_gram or rss > RSS_CANCELLED * self.yy:
+            return rss
+        root = _root_weights(sample_weight)
+        blocks = _centred_blocks(X, y, root, self.x_offset, self.y_offset)
+        return float(sum(np.sum((yb - Xb @ w) ** 2) for Xb, yb in blocks))
 
     def correlation(self, w):
         """X^T S (y - X w): minus half the RSS gradient, in plain numpy (for duality gaps)."""
@@ -100,6 +155,7 @@ class LeastSquares:
         sub.x_offset, sub.y_offset = self.x_offset[columns], self.y_offset
         sub.use_gram, sub.gram, sub.X, sub.y = True, gram_block, None, None
         sub.Xty, sub.yy = self.Xty[columns], self.yy
+        sub.rank = None
         return sub
 
     @property
@@ -122,16 +178,33 @@ class LeastSquares:
         return sd if sd > 0 else 1.0
 
     @property
-    def coef_scale(self):
-        """A coefficient's natural unit, std(y) / std(x_j): w = coef_scale * z puts the RSS
-        in standardized coordinates z (the design's correlation matrix as its Hessian)."""
-        return self.y_scale / self.x_scale
+    def curvature(self):
+        """The RSS's Hessian diagonal, 2 sum_i s_i (x_ij - mean_j)^2: the fit path's Jacobi
+        scaling (``_model.jacobi_scale``) is built on it."""
+        return 2.0 * self.column_ss
 
     @property
     def rss_scale(self):
         """The RSS at w = 0, sum_i s_i (y_i - mean y)^2 (1 for a constant y): RSS / rss_scale
         is of order 1."""
         return self.yy if self.yy > 0 else 1.0
+
+
+def standardized_condition(gram):
+    """cond(C) of the correlation matrix C = D^-1 G D^-1 (D^2 = diag(G); a constant column
+    counts as singular): the squared condition number of the centred design with unit-norm
+    columns, from C's eigenvalues. Its O(p^3) is a fraction p / n of forming G. inf when C is
+    singular or indefinite in floating point (collinear or constant columns)."""
+    sd = np.sqrt(np.diag(gram))
+    if np.any(sd == 0):
+        return np.inf
+    eigenvalues = np.linalg.eigvalsh(gram / np.outer(sd, sd))
+    return float(eigenvalues[-1] / eigenvalues[0]) if eigenvalues[0] > 0 else np.inf
+
+
+def _root_weights(sample_weight):
+    """sqrt(s), or None for unit weights (the blocks then skip the scaling)."""
+    return None if np.all(sample_weight == 1.0) else np.sqrt(sample_weight)
 
 
 def _centred_blocks(X, y, root, x_offset, y_offset, block=None):

@@ -5,7 +5,11 @@ sigma^2 = RSS / (n - k), t statistics with n - k degrees of freedom (k coefficie
 intercept included). Logistic regression (asymptotic): Cov(beta) = I(beta)^{-1}, I the observed
 information, the Hessian of the negative log-likelihood sum_i s_i l_i at the fit, which
 autograd computes from the same loss the model minimized; z statistics and normal p-values.
-Both solve linear systems (never an explicit inverse of X^T X). A penalized fit (Ridge,
+Both are computed by solves, never with an explicit inverse: OLS from a triangular root T of
+X^T S X (T^T T = X^T S X: the orthogonal route's R D, else a Cholesky factor), so that its
+covariance never squares more than the fit did; logistic from a solve with the information
+in standardized units. OLS uses the RSS to working precision (from residuals where the Gram
+form has cancelled). A penalized fit (Ridge,
 LogisticRegression with finite C) is refused: its estimates are biased towards zero and these
 formulas give no valid test.
 """
@@ -90,7 +94,9 @@ def _table(names, coef, cov, statistic_name, df, alpha, title):
     if not 0 < alpha < 1:
         raise ValueError(f"alpha must be in (0, 1), got {alpha!r}.")
     std_err = np.sqrt(np.diag(cov))
-    statistic = coef / std_err
+    exact = std_err == 0  # an exact fit: t = +-inf, or 0 for a zero coefficient
+    statistic = np.where(exact, np.copysign(np.inf, coef), coef / np.where(exact, 1.0, std_err))
+    statistic = np.where(exact & (coef == 0), 0.0, statistic)
     if df is None:
         p_value = 2.0 * vectorize(norm_sf, np.abs(statistic))
         q = norm_ppf(1.0 - alpha / 2.0)
@@ -103,27 +109,52 @@ def _table(names, coef, cov, statistic_name, df, alpha, title):
     )
 
 
-def least_squares_statistics(data, w):
-    """What OLS inference needs from a :class:`LeastSquares` data term at coefficients w:
-    the centred weighted Gram matrix Xc^T S Xc (kept only when the fit formed it anyway: when
-    p > n there is no inference, and above GRAM_MAX_FEATURES it is not worth p^2 memory),
-    the weighted means, sum s_i, the RSS, n."""
+def least_squares_statistics(data, params, X, y, sample_weight):
+    """What OLS inference needs from a least-squares data term at its optimizer's ``params``:
+    the centred weighted Gram matrix G = Xc^T S Xc (kept only when the fit formed it anyway:
+    when p > n there is no inference, and above GRAM_MAX_FEATURES it is not worth p^2 memory)
+    or, on the orthogonal route, its triangular root T (T^T T = G); the design's numerical rank
+    where measured; the weighted means, sum s_i, the RSS to working precision, n."""
+    gram_root = getattr(data, "gram_root", None)
     return {
-        "gram": data.gram if data.use_gram else None,
+        "gram": data.gram if gram_root is None and data.use_gram else None,
+        "gram_root": gram_root,
+        "rank": data.rank,
         "x_offset": np.array(data.x_offset),
         "weight_sum": data.weight_sum,
-        "rss": float(data.rss(w)),
+        "rss": data.accurate_rss(params, X, y, sample_weight),
         "n_samples": data.n_samples,
     }
+
+
+def _inverse_gram_root(stats, p):
+    """F with F F^T = G^-1: F = T^-1 for a triangular root T of G (the orthogonal route's
+    R D, or G's Cholesky factor), by a triangular solve."""
+    collinear = ValueError(
+        "summary() needs a full-rank design: the features are collinear (or constant)"
+        + ("" if stats["rank"] is None else f" (numerical rank {stats['rank']} of {p})")
+        + ", so the coefficients are not identified."
+    )
+    if stats["rank"] is not None and stats["rank"] < p:
+        raise collinear
+    root = stats["gram_root"]
+    try:
+        if root is None:
+            root = np.linalg.cholesky(stats["gram"]).T
+        return np.linalg.solve(root, np.eye(p))
+    except np.linalg.LinAlgError as err:
+        raise collinear from err
 
 
 def linear_summary(model, alpha=0.05, feature_names=None):
     """OLS inference table for a fitted LinearRegression (intercept first).
 
-    With centred design Xc and G = Xc^T S Xc, Cov(w) = sigma^2 G^{-1}, Cov(b, w) =
-    -sigma^2 G^{-1} x_mean and Var(b) = sigma^2 (1 / sum s + x_mean^T G^{-1} x_mean): the blocks
-    of sigma^2 (X^T S X)^{-1} for the design [1, X], obtained from one solve with G.
-    sigma^2 = RSS / (n - k); t statistics with n - k degrees of freedom.
+    With centred design Xc and G = Xc^T S Xc = T^T T (T triangular: R D from the orthogonal
+    route, else G's Cholesky factor) and F = T^-1, so G^-1 = F F^T: Cov(w) = sigma^2 F F^T,
+    Cov(b, w) = -sigma^2 F F^T x_mean and Var(b) = sigma^2 (1 / sum s + ||F^T x_mean||^2): the
+    blocks of sigma^2 (X^T S X)^{-1} for the design [1, X]. sigma^2 = RSS / (n - k), the RSS
+    to working precision; t statistics with n - k degrees of freedom. An exact fit (RSS = 0)
+    has zero standard errors: t = +-inf (p = 0), or t = 0 (p = 1) for a coefficient that is 0.
     """
     check_is_fitted(model)
     if getattr(model, "alpha", 0) != 0:
@@ -134,9 +165,9 @@ def linear_summary(model, alpha=0.05, feature_names=None):
         )
     _check_converged(model)
     stats = model._inference_stats
-    gram, mean = stats["gram"], stats["x_offset"]
+    mean = stats["x_offset"]
     p = len(mean)
-    if gram is None:
+    if stats["gram"] is None and stats["gram_root"] is None:
         raise ValueError(
             f"summary() needs more samples than coefficients and at most "
             f"{GRAM_MAX_FEATURES} features, got n={stats['n_samples']}, p={p}."
@@ -145,20 +176,15 @@ def linear_summary(model, alpha=0.05, feature_names=None):
     df = stats["n_samples"] - k
     if df <= 0:
         raise ValueError(f"summary() needs more samples than coefficients ({k}), got {df + k}.")
-    try:
-        solved = np.linalg.solve(gram, np.column_stack([np.eye(p), mean]))
-    except np.linalg.LinAlgError as err:
-        raise ValueError(
-            "summary() needs X^T X to be invertible: the features are collinear (or constant), "
-            "so the coefficients are not identified."
-        ) from err
+    F = _inverse_gram_root(stats, p)
     sigma2 = stats["rss"] / df
-    ginv, ginv_mean = solved[:, :p], solved[:, p]
+    ginv = F @ F.T
     coef = np.asarray(model.coef_, dtype=np.float64)
     if model.fit_intercept:
+        f_mean = F.T @ mean
         cov = np.empty((k, k))
-        cov[0, 0] = 1.0 / stats["weight_sum"] + mean @ ginv_mean
-        cov[0, 1:] = cov[1:, 0] = -ginv_mean
+        cov[0, 0] = 1.0 / stats["weight_sum"] + f_mean @ f_mean
+        cov[0, 1:] = cov[1:, 0] = -(F @ f_mean)
         cov[1:, 1:] = ginv
         coef = np.concatenate([[model.intercept_], coef])
     else:

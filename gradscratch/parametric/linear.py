@@ -19,6 +19,7 @@ from gradscratch.parametric._model import (
     jacobi_scale,
     minimize_objective,
 )
+from gradscratch.parametric._orthogonal import least_squares_route
 from gradscratch.parametric.inference import least_squares_statistics, linear_summary
 
 __all__ = ["LinearModel", "LinearRegression", "Ridge"]
@@ -27,9 +28,13 @@ __all__ = ["LinearModel", "LinearRegression", "Ridge"]
 class LinearModel(ParametricModel, RegressorMixin, BaseEstimator):
     """Shared by the linear regressors: fit through a least-squares data term, predict X w + b.
 
-    Subclasses define ``_objective(data)``, returning the :class:`Objective` built on a
-    :class:`LeastSquares` data term.
+    Subclasses define ``_objective(data)``, returning the :class:`Objective` built on the
+    data term ``_data_term`` gives (a :class:`LeastSquares` unless overridden). The optimizer
+    works in the data term's parameters; ``data.to_coef`` maps its minimizer to coefficients.
     """
+
+    def _data_term(self, X, y, sample_weight):
+        return LeastSquares(X, y, sample_weight, self.fit_intercept)
 
     def fit(self, X, y, sample_weight=None):
         """Fit the coefficients; ``sample_weight`` weighs each squared residual."""
@@ -37,11 +42,13 @@ class LinearModel(ParametricModel, RegressorMixin, BaseEstimator):
         self._check_params()
         X, y = validate_data(self, X, y, y_numeric=True)
         weights = check_sample_weight(sample_weight, X.shape[0])
-        data = LeastSquares(X, y, weights, self.fit_intercept)
-        w = minimize_objective(self, self._objective(data))
+        data = self._data_term(X, y, weights)
+        params = minimize_objective(self, self._objective(data))
+        w = data.to_coef(params)
+        self.optim_result_.x = w  # the coefficients, whichever coordinates the route used
         self.coef_ = w
         self.intercept_ = data.intercept(w) if self.fit_intercept else 0.0
-        self._inference_stats = least_squares_statistics(data, w)
+        self._inference_stats = least_squares_statistics(data, params, X, y, weights)
         return self
 
     def summary(self, alpha=0.05, feature_names=None):
@@ -63,7 +70,14 @@ class LinearRegression(LinearModel):
 
     Minimizes the residual sum of squares ``sum_i s_i (y_i - x_i w - b)^2`` (s_i the sample
     weights), as scikit-learn's ``LinearRegression``. The loss is written with autograd.numpy on
-    the sufficient statistics (X^T X, X^T y) when n >= p, on the centred design otherwise.
+    the sufficient statistics (X^T X, X^T y) when n >= p and the design is well conditioned
+    (the condition number of the centred design with unit columns at most 10, where they lose
+    at most a digit to an orthogonal factorization); on an ill-conditioned design it is the RSS
+    in orthogonal coordinates u = R D w (Xc D^-1 = Q R, a Householder QR), whose Hessian is 2I,
+    and the coefficients are recovered by a triangular solve (see ``_orthogonal.py``); when
+    p > n it is written on the centred design. ``optim_result_.x`` holds the coefficients;
+    its trace (the RSS, and the stopping measure in the optimizer's standardized coordinates)
+    is the same on either route.
 
     Parameters
     ----------
@@ -75,8 +89,9 @@ class LinearRegression(LinearModel):
         Iteration budget (None: the optimizer's default).
     tol : float, default=1e-8
         Stop once no gradient component exceeds ``tol`` in standardized coordinates (each
-        coefficient in units of std(y) / std(x_j), the RSS divided by its value at w = 0): the
-        criterion of every parametric model, unchanged by rescaling a column or y.
+        coefficient in units of std(y) / std(x_j), or on the orthogonal route u in units of
+        ||y - mean y||; the RSS divided by its value at w = 0): the criterion of every
+        parametric model, unchanged by rescaling a column or y.
 
     Attributes
     ----------
@@ -102,12 +117,15 @@ class LinearRegression(LinearModel):
         self.max_iter = max_iter
         self.tol = tol
 
+    def _data_term(self, X, y, sample_weight):
+        return least_squares_route(X, y, sample_weight, self.fit_intercept)
+
     def _objective(self, data):
         return Objective(
             fun=data.rss,
-            x0=np.zeros(len(data.Xty)),
+            x0=np.zeros(len(data.x_offset)),
             default_optimizer=optim.Newton(),
-            scale=jacobi_scale(2.0 * data.column_ss, data.rss_scale),
+            scale=jacobi_scale(data.curvature, data.rss_scale),
             divisor=data.rss_scale,
         )
 
@@ -117,6 +135,12 @@ class Ridge(LinearModel):
 
     Minimizes ``sum_i s_i (y_i - x_i w - b)^2 + alpha * ||w||_2^2``, scikit-learn's ``Ridge``
     objective, so the same ``alpha`` gives the same coefficients.
+
+    The data term is always on the sufficient statistics when n >= p, with no condition check
+    and no orthogonal fallback: the penalty adds 2 alpha to every eigenvalue of the Hessian
+    2 X^T X, so an alpha of the data's scale keeps the Gram route well conditioned. (At
+    alpha=0 this is least squares on the Gram route; LinearRegression is the accurate one on
+    an ill-conditioned design.)
 
     Parameters
     ----------
@@ -156,6 +180,6 @@ class Ridge(LinearModel):
             fun=loss,
             x0=np.zeros(len(data.Xty)),
             default_optimizer=optim.Newton(),
-            scale=jacobi_scale(2.0 * (data.column_ss + alpha), data.rss_scale),
+            scale=jacobi_scale(data.curvature + 2.0 * alpha, data.rss_scale),
             divisor=data.rss_scale,
         )
