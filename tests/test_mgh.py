@@ -268,9 +268,16 @@ def test_least_squares_from_x0_reaches_a_listed_minimum(p, least_squares_minima)
 @pytest.mark.parametrize("p", [p for p in PROBLEMS if p.f_star_refined], ids=lambda p: p.name)
 def test_refined_minimum(p, least_squares_minima):
     # The refined value is what least_squares reaches, and agrees with the 6 published digits
-    # (MGH truncate rather than round: Bard 8.2148773e-3 is printed 8.21487e-3).
+    # (MGH truncate rather than round: Bard 8.2148773e-3 is printed 8.21487e-3). On Watson
+    # (n=9) least_squares stops on xtol 0.4e-8 to 2.3e-8 above the minimum, by BLAS kernel;
+    # Newton at tol 1e-13 reaches it to 1e-9 under every kernel.
     _, value = least_squares_minima[p.name]
-    np.testing.assert_allclose(value, p.f_star_refined, rtol=1e-8)
+    if p.name == "Watson (n=9)":
+        assert 0 <= (value - p.f_star_refined) / p.f_star_refined <= 3e-8
+        newton = optim.Newton().minimize(p.f, p.x0, tol=1e-13)
+        np.testing.assert_allclose(newton.fun, p.f_star_refined, rtol=1e-9)
+    else:
+        np.testing.assert_allclose(value, p.f_star_refined, rtol=1e-8)
     assert abs(p.f_star_refined - p.f_star) <= 1e-5 * p.f_star
 
 
