@@ -122,6 +122,11 @@ class Optimizer:
         """One minibatch update from x; returns ``(x, state)`` (stochastic methods)."""
         raise refuse(self)
 
+    def _certify(self, problem, it, state):
+        """Whether the loop may stop at ``it``, which meets the gradient test (a second-order
+        method refuses a saddle here and prepares a step out of it in ``state``)."""
+        return True
+
     # --- the shared loop -----------------------------------------------------------------
     def minimize(
         self,
@@ -222,7 +227,7 @@ class Optimizer:
         bar = _progress(verbose, max_iter, name)
         start, best = it, it
         status, message, n_iter = None, None, 0
-        if it.gnorm <= tol:
+        if it.gnorm <= tol and self._certify(problem, it, state):
             status, message = Status.CONVERGED, "The starting point already meets tol."
         while status is None and n_iter < max_iter:
             previous = it
@@ -246,7 +251,7 @@ class Optimizer:
                 bar.set_postfix(f=f"{it.F:.6g}", gnorm=f"{it.gnorm:.2e}", refresh=False)
             if it.F < best.F:
                 best = it
-            if it.gnorm <= tol:
+            if it.gnorm <= tol and self._certify(problem, it, state):
                 status = Status.CONVERGED
                 measure = "Gradient" if problem.prox is None else "Prox-gradient mapping"
                 message = f"{measure} norm below tol."

@@ -38,13 +38,13 @@ from functools import partial
 import numpy as np
 
 from optim.base import Iterate, Optimizer, StepFailed, stationarity
+from optim.curvature import ROUNDING, is_saddle, lanczos
 from optim.problem import NonFiniteObjective
 from optim.result import Status
 
 __all__ = ["Newton", "newton_direction"]
 
 EPS = np.finfo(np.float64).eps
-ROUNDING = np.sqrt(EPS)
 
 
 def newton_direction(grad, hess, damping=0.0, radius=np.inf):
@@ -177,11 +177,17 @@ class Newton(Optimizer):
             raise ValueError(f"damping must be >= 0, got {self.damping!r}.")
         dense = callable(self.hessian) or self.hessian == "dense"
         dense = dense or (self.hessian == "auto" and it.x.size <= self.dense_max)
-        return {"dense": dense, "radius": None, "model": None, "tol": self.default_tol}
+        return {"dense": dense, "radius": None, "model": None, "escape": None}
 
-    def _run(self, problem, it, state, advance, max_iter, tol, *rest):
-        state["tol"] = tol  # the saddle test needs the tolerance the loop stops at
-        return super()._run(problem, it, state, advance, max_iter, tol, *rest)
+    def _certify(self, problem, it, state):
+        """A point meeting the gradient test is a minimizer unless the Hessian has clearly
+        negative curvature there; at a saddle the next step goes along that curvature."""
+        state["model"] = state["model"] or self._model(problem, it.x, state["dense"])
+        lam_1, big, q = state["model"][1]()
+        if is_saddle(lam_1, big):
+            state["escape"] = (q, lam_1)
+            return False
+        return True
 
     def _model(self, problem, x, dense):
         """At x: solve(g, radius) -> (step, model decrease), the trust-region subproblem, and
@@ -207,7 +213,11 @@ class Newton(Optimizer):
 
     def _step(self, problem, it, state):
         solve, _ = state["model"] or self._model(problem, it.x, state["dense"])
-        radius = state["radius"] or _first_radius(solve, it.g)
+        if state["escape"] is not None:  # out of a saddle, along its negative curvature
+            solve, state["escape"] = _along(*state["escape"]), None
+            radius = state["radius"] or 1.0
+        else:
+            radius = state["radius"] or _first_radius(solve, it.g)
         while True:
             p, predicted = solve(it.g, radius)
             x_new = it.x + p
@@ -226,36 +236,8 @@ class Newton(Optimizer):
             if not rho > 1e-4:
                 continue
             new = Iterate(x_new, f_new, g_new, f_new, stationarity(problem, x_new, g_new), length)
-            model = self._model(problem, x_new, state["dense"])  # the next step's
-            if new.gnorm <= state["tol"]:
-                lam_1, big, q = model[1]()
-                if lam_1 < -ROUNDING * big:  # a saddle, not a minimizer: step on from it
-                    it, solve = new, model[0] if state["dense"] else _along(q, lam_1)
-                    continue
-            state.update(radius=radius, model=model)
+            state.update(radius=radius, model=self._model(problem, x_new, state["dense"]))
             return new, state
-
-
-def lanczos(hvp, n, k=20):
-    """The lowest Ritz pair of k Lanczos steps (fully reorthogonalized, from a fixed start):
-    (theta_1, max |theta|, its unit Ritz vector), an estimate of H's lowest eigenpair."""
-    k = min(n, k)
-    V, T = np.zeros((k, n)), np.zeros((k, k))
-    v = np.random.default_rng(0).standard_normal(n)
-    V[0] = v / np.linalg.norm(v)
-    for j in range(k):
-        w = hvp(V[j])
-        T[j, j] = V[j] @ w
-        for _ in range(2):  # twice is enough (Kahan)
-            w = w - V[: j + 1].T @ (V[: j + 1] @ w)
-        beta = np.linalg.norm(w)
-        if j + 1 == k or beta <= EPS * np.max(np.abs(T)):
-            k = j + 1
-            break
-        T[j, j + 1] = T[j + 1, j] = beta
-        V[j + 1] = w / beta
-    theta, S = np.linalg.eigh(T[:k, :k])
-    return theta[0], np.max(np.abs(theta)), V[:k].T @ S[:, 0]
 
 
 def _along(q, curvature):

@@ -3,6 +3,7 @@
 import numpy as np
 
 from optim.base import Iterate, Optimizer, StepFailed, stationarity
+from optim.curvature import is_saddle, lanczos
 from optim.line_search import StrongWolfe
 from optim.result import Status
 
@@ -40,6 +41,12 @@ class LBFGS(Optimizer):
         Number of curvature pairs kept.
     line_search : object, default=StrongWolfe()
         Any search from :mod:`optim.line_search` taking a direction.
+    certify : bool, default=True
+        At a point that meets ``tol``, estimate the lowest Hessian eigenvalue (20 Lanczos steps
+        on autograd's Hessian-vector products, :mod:`optim.curvature`: about 50 gradients'
+        work, once); at a saddle step out along its negative curvature instead of stopping.
+        A convex objective needs no certificate (every stationary point is a minimizer): the
+        parametric models pass ``certify=False``.
 
     Notes
     -----
@@ -50,16 +57,44 @@ class LBFGS(Optimizer):
     default_max_iter = 15000
     accepts_prox = False
 
-    def __init__(self, m=10, line_search=None):
+    def __init__(self, m=10, line_search=None, certify=True):
         self.m = m
         self.line_search = line_search
+        self.certify = certify
 
     def _start(self, problem, it):
         if not (isinstance(self.m, int) and self.m >= 1):
             raise ValueError(f"LBFGS needs an integer m >= 1, got {self.m!r}.")
         return {"s": [], "y": []}
 
+    def _certify(self, problem, it, state):
+        if not self.certify:
+            return True
+        lowest, largest, q = lanczos(lambda v: problem.hvp(it.x, v), it.x.size)
+        if not is_saddle(lowest, largest):
+            return True
+        state["escape"] = (q, lowest)
+        return False
+
+    def _escape(self, problem, it, q, curvature):
+        """From a saddle, along its negative-curvature direction q: the step t q (either sign,
+        downhill first) that the model g.(t q) + curvature t^2 / 2 says decreases f, halved
+        until f does decrease."""
+        sign = -1.0 if float(it.g @ q) > 0 else 1.0
+        t = max(np.sqrt(abs(2.0 * it.f) / abs(curvature)) if it.f else 1.0, 1e-8)
+        for _ in range(60):
+            for direction in (sign, -sign):
+                x = it.x + direction * t * q
+                f = problem.fun(x)
+                if np.isfinite(f) and f < it.f:
+                    return self._iterate_at(problem, x, t)
+            t *= 0.5
+        raise StepFailed(Status.LINE_SEARCH, "no decrease along the saddle's negative curvature")
+
     def _step(self, problem, it, state):
+        escape = state.pop("escape", None)
+        if escape is not None:
+            return self._escape(problem, it, *escape), {"s": [], "y": []}
         d = two_loop_direction(it.g, state["s"], state["y"])
         if not float(d @ it.g) < 0:
             state = {"s": [], "y": []}

@@ -388,17 +388,7 @@ def test_solves_at_least_as_many_as_scipy_bfgs(name, optim_runs, scipy_runs):
 
 @pytest.mark.parametrize(
     "name",
-    [
-        "Newton",
-        pytest.param(
-            "LBFGS",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="LBFGS stops at Biggs EXP6's saddle: x0 lies on the plane x1 = x5, "
-                "x3 = x6, which a first-order method never leaves",
-            ),
-        ),
-    ],
+    ["Newton", "LBFGS"],
 )
 def test_no_convergence_away_from_a_minimizer(name, optim_runs):
     """converged=True only at a minimizer: a solved point (a listed minimum value, or a

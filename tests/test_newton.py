@@ -120,12 +120,9 @@ def test_a_gradient_along_zero_curvature_is_followed():
     assert abs(4 * x**3 - 12 * x + 4) <= 1e-8 and 12 * x**2 > 12 and abs(result.x[1]) <= 1e-8
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="optim/base.py's loop reports a start that meets tol as converged before the "
-    "method runs, so Newton cannot test the curvature at x0 (needs a hook in base.py)",
-)
 def test_start_exactly_at_a_saddle():
+    """The loop asks the method to certify a point that meets the gradient test, at x0 too:
+    Newton refuses the saddle and steps out along its negative curvature."""
     result = optim.Newton().minimize(saddle, np.zeros(2))
     assert result.fun == pytest.approx(-0.25)
 

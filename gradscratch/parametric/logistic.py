@@ -188,7 +188,7 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
         return Objective(
             fun=loss,
             x0=np.zeros(data.n_params),
-            default_optimizer=optim.LBFGS() if prox is None else optim.FISTA(),
+            default_optimizer=optim.LBFGS(certify=False) if prox is None else optim.FISTA(),
             prox=prox,
             scale=jacobi_scale(data.curvature(l2)),
         )
