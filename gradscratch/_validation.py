@@ -11,9 +11,6 @@ import warnings
 
 import numpy as np
 
-# One warning class for the whole distribution; optim owns it because optim is the lowest layer.
-from optim.result import ConvergenceWarning
-
 __all__ = [
     "ConvergenceWarning",
     "DataConversionWarning",
@@ -24,6 +21,16 @@ __all__ = [
     "validate_data",
     "warn_at_caller",
 ]
+
+
+class ConvergenceWarning(UserWarning):
+    """A gradscratch estimator did not converge (its optimizer stopped short, k-means found
+    fewer clusters than asked): the class that catches every such warning the estimators emit.
+
+    Defined here, without importing optim, so that the nonparametric side stays free of it;
+    the parametric models warn with a subclass that is also :class:`optim.ConvergenceWarning`
+    (``gradscratch.parametric._warnings``), since their failures are their optimizer's.
+    """
 
 
 class DataConversionWarning(UserWarning):

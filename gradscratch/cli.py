@@ -79,7 +79,7 @@ def compare(model, dataset, optimizer_names, max_iter=500):
             raise CommandError(f"optimizer {name!r} is not available in this version")
         est = estimator(**params, optimizer=optimizer_cls(), max_iter=max_iter)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", optim.ConvergenceWarning)
+            warnings.simplefilter("ignore", gradscratch.ConvergenceWarning)
             start = time.perf_counter()
             try:
                 est.fit(X, y)

@@ -10,8 +10,14 @@ import numpy as np
 import pytest
 
 import optim
-from gradscratch import ConvergenceWarning, ElasticNet, Lasso, LinearRegression, Ridge
-from gradscratch import LogisticRegression
+from gradscratch import (
+    ConvergenceWarning,
+    ElasticNet,
+    Lasso,
+    LinearRegression,
+    LogisticRegression,
+    Ridge,
+)
 from gradscratch.datasets import make_classification, make_regression
 
 OPTIMIZERS = {

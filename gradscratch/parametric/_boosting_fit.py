@@ -13,8 +13,7 @@ from gradscratch.base import (
     check_sample_weight,
     validate_data,
 )
-from gradscratch.nonparametric._binning import Binner
-from gradscratch.nonparametric._tree_engine import grow_tree
+from gradscratch.nonparametric.tree import Binner, grow_tree
 from gradscratch.parametric._boosting_loss import has_curvature, leaf_line_search
 
 __all__ = ["BaseBoosting"]

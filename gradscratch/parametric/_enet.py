@@ -36,6 +36,7 @@ import numpy as np
 import optim
 from gradscratch._validation import ConvergenceWarning, warn_at_caller
 from gradscratch.parametric._model import Objective, jacobi_scale, minimize_objective
+from gradscratch.parametric._warnings import FitConvergenceWarning
 
 __all__ = ["ElasticNetProblem", "Settings", "solve"]
 
@@ -259,7 +260,7 @@ def solve(problem, w0, settings, working_sets=True):
         warn_at_caller(
             f"The working-set solver stopped before the stationarity measure reached "
             f"{settings.tol:.3g} (it is {measure:.3g}; duality gap {gap:.3g}); raise max_iter.",
-            ConvergenceWarning,
+            FitConvergenceWarning,
         )
     return w, gap, _merge(runs, problem, w, converged, measure), gaps
 

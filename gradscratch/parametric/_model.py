@@ -29,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 import optim
-from gradscratch._validation import ConvergenceWarning, warn_at_caller
+from gradscratch._validation import warn_at_caller
+from gradscratch.parametric._warnings import FitConvergenceWarning
 
 __all__ = ["Objective", "ParametricModel", "jacobi_scale", "minimize_objective", "refine"]
 
@@ -92,7 +93,7 @@ def minimize_objective(model, objective):
             return objective.callback(snapshot)
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # said once below, with context
+        warnings.simplefilter("ignore", optim.ConvergenceWarning)  # said once below, with context
         result = optimizer.minimize(
             standardized,
             x0 / scale,
@@ -113,7 +114,7 @@ def minimize_objective(model, objective):
             f"{getattr(model, 'display_name', type(model).__name__)} with "
             f"{type(optimizer).__name__} did not converge: "
             f"{result.message}",
-            ConvergenceWarning,
+            FitConvergenceWarning,
         )
     return result.x
 
