@@ -81,6 +81,11 @@ class BaseBoosting(BaseEstimator):
         if not (isinstance(v, numbers.Real) and 0 < v < 1):
             raise ValueError(f"validation_fraction must be in (0, 1), got {v!r}.")
         opt = self.optimizer
+        if isinstance(opt, type):
+            raise TypeError(
+                f"optimizer must be an optimizer object, got the class {opt.__name__}: write "
+                f"optimizer=optim.{opt.__name__}() (hyperparameters in the parentheses)."
+            )
         if opt is not None and not isinstance(
             opt, (optim.GradientDescent, optim.Nesterov, optim.Newton)
         ):

@@ -312,6 +312,7 @@ def _merge(runs, problem, w, converged, measure):
         trace.update(step_size=np.array([np.nan]), time=np.array([0.0]))
     total = {k: sum(run[1][k] for run in runs) for k in ("n_iter", "n_fev", "n_gev", "n_hev")}
     status = optim.Status.CONVERGED if converged else optim.Status.MAX_ITER
+    corr = statistics(problem.data, w)[0]
     return optim.OptimizeResult(
         x=w,
         fun=float(problem.value(w)),
@@ -324,6 +325,7 @@ def _merge(runs, problem, w, converged, measure):
             else "The working-set budget (max_iter) ran out before tol was met."
         ),
         stationarity=measure,
+        jac=problem.l2 * w - corr / problem.W,  # the smooth part's gradient at w
         trace=trace,
         coef_scale=problem.scale,
         objective_scale=problem.divisor,

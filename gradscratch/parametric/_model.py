@@ -73,6 +73,11 @@ def minimize_objective(model, objective):
     ``model.n_iter_``; a run that did not converge warns once, at the user's line.
     """
     optimizer = model.optimizer if model.optimizer is not None else objective.default_optimizer
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"optimizer must be an optimizer object, got the class {optimizer.__name__}: write "
+            f"optimizer=optim.{optimizer.__name__}() (hyperparameters in the parentheses)."
+        )
     if not callable(getattr(optimizer, "minimize", None)):
         raise TypeError(
             f"optimizer must be an optim optimizer such as optim.LBFGS(), got {optimizer!r}."
@@ -105,6 +110,7 @@ def minimize_objective(model, objective):
     # Report in the model's units: x, and the objective (fun and the trace's fun) unscaled;
     # the trace's grad_norm stays the stopping measure, in standardized coordinates.
     result.x, result.fun = scale * result.x, result.fun * divisor
+    result.jac = result.jac * divisor / scale
     result.trace["fun"] = result.trace["fun"] * divisor
     result.coef_scale, result.objective_scale = scale, divisor
     model.optim_result_ = result
