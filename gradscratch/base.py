@@ -11,6 +11,7 @@ import sys
 
 import numpy as np
 
+from gradscratch._output import OUTPUTS, check_input_features, wrap_output
 from gradscratch._validation import (
     ConvergenceWarning,
     DataConversionWarning,
@@ -19,6 +20,7 @@ from gradscratch._validation import (
     check_random_state,
     check_sample_weight,
     validate_data,
+    warn_at_caller,
 )
 
 __all__ = [
@@ -36,6 +38,7 @@ __all__ = [
     "check_random_state",
     "check_sample_weight",
     "validate_data",
+    "warn_at_caller",
 ]
 
 
@@ -216,10 +219,38 @@ class ClassifierMixin:
 
 
 class TransformerMixin:
-    """``fit_transform`` as ``fit`` then ``transform``."""
+    """``fit_transform`` as ``fit`` then ``transform``; output names ``<class name><i>`` and
+    pandas output on request (:mod:`gradscratch._output`). A transformer calls
+    ``self._wrap_output(Z, X)`` at the end of ``transform`` and says how many columns it
+    outputs in ``_n_features_out``."""
 
     def fit_transform(self, X, y=None, **fit_params):
         return self.fit(X, y, **fit_params).transform(X)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns: ``pca0``, ``pca1``, ... for PCA (the class name in
+        lower case, then the column's index), as scikit-learn names them. ``input_features``
+        is only checked against the names (and their number) seen by ``fit``."""
+        check_is_fitted(self)
+        check_input_features(self, input_features)
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(self._n_features_out)], dtype=object)
+
+    def set_output(self, *, transform=None):
+        """Choose what ``transform`` and ``fit_transform`` return: "pandas" (a DataFrame with
+        the columns of ``get_feature_names_out`` and the input's index), "default" (a numpy
+        array), or None (leave the setting unchanged). Returns ``self``."""
+        if transform is None:
+            return self
+        if transform not in OUTPUTS:
+            raise ValueError(
+                f"set_output(transform=...) takes one of {OUTPUTS} or None, got {transform!r}."
+            )
+        self._sklearn_output_config = {"transform": transform}
+        return self
+
+    def _wrap_output(self, Z, X):
+        return wrap_output(self, Z, X)
 
     def __sklearn_tags__(self):
         from sklearn.utils import TransformerTags
