@@ -6,6 +6,7 @@ returns ``self``. Input validation lives in :mod:`gradscratch._validation`; this
 re-exports it so that a model imports everything it needs from one place.
 """
 
+import html
 import inspect
 import sys
 
@@ -127,13 +128,14 @@ class BaseEstimator:
             getattr(self, name).set_params(**inner_params)
         return self
 
-    def __repr__(self):
+    def _changed_params(self):
+        """The hyperparameters that differ from their defaults, in name order."""
         defaults = {
             name: p.default
             for name, p in inspect.signature(type(self).__init__).parameters.items()
             if name != "self"
         }
-        changed = []
+        changed = {}
         for name in self._param_names():
             value = getattr(self, name)
             default = defaults[name]
@@ -144,8 +146,32 @@ class BaseEstimator:
                 except (ValueError, TypeError):
                     same = False
             if not same:
-                changed.append(f"{name}={value!r}")
-        return f"{type(self).__name__}({', '.join(changed)})"
+                changed[name] = value
+        return changed
+
+    def __repr__(self):
+        changed = ", ".join(f"{k}={v!r}" for k, v in self._changed_params().items())
+        return f"{type(self).__name__}({changed})"
+
+    def _repr_html_(self):
+        """What a notebook shows: the class, whether it is fitted, and a table of every
+        hyperparameter (those changed from the default in bold), all text escaped."""
+        changed = self._changed_params()
+        fitted = any(k.endswith("_") and not k.startswith("__") for k in vars(self))
+        rows = []
+        for name in self._param_names():
+            text = repr(getattr(self, name))
+            text = text if len(text) <= 200 else text[:199] + "\u2026"
+            cell = f"<code>{html.escape(text)}</code>"
+            if name in changed:
+                cell = f"<b>{cell}</b>"
+            rows.append(f"<tr><td>{html.escape(name)}</td><td>{cell}</td></tr>")
+        state = "fitted" if fitted else "not fitted"
+        return (
+            f'<div class="gradscratch-estimator"><p><b>{html.escape(type(self).__name__)}</b>'
+            f" <small>({state})</small></p>"
+            f"<table><tr><th>parameter</th><th>value</th></tr>{''.join(rows)}</table></div>"
+        )
 
     def __getstate__(self):
         return dict(self.__dict__)
