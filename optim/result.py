@@ -46,7 +46,13 @@ REMEDY = {
 
 
 # scipy's names for this result's keys.
-ALIASES = {"success": "converged", "nit": "n_iter"}
+ALIASES = {
+    "success": "converged",
+    "nit": "n_iter",
+    "nfev": "n_fev",
+    "njev": "n_gev",
+    "nhev": "n_hev",
+}
 
 
 class OptimizeResult(dict):
@@ -61,8 +67,9 @@ class OptimizeResult(dict):
     ``step_size`` and ``time`` in seconds since the start; ``jac``, the gradient of the smooth
     part f at ``x``.
 
-    scipy's names work too: ``success`` is ``converged`` and ``nit`` is ``n_iter`` (aliases,
-    not copies: they read and write the same entry).
+    scipy's names work too: ``success`` is ``converged``, ``nit`` is ``n_iter``, ``nfev``,
+    ``njev`` and ``nhev`` are ``n_fev``, ``n_gev`` and ``n_hev`` (aliases, not copies: they
+    read and write the same entry).
     """
 
     def __getitem__(self, key):

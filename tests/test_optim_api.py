@@ -24,6 +24,7 @@ def test_the_result_has_scipy_s_names():
     r = optim.LBFGS().minimize(mse, np.zeros(3), args=(X, Y))
     assert r.success is r.converged is True and r.nit == r.n_iter == r["nit"]
     assert "success" in r and r.get("nit") == r.n_iter
+    assert (r.nfev, r.njev, r.nhev) == (r.n_fev, r.n_gev, r.n_hev)
     r.nit = 7  # an alias, not a copy
     assert r.n_iter == 7
     ref = scipy_minimize(mse, np.zeros(3), args=(X, Y), method="BFGS")
