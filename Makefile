@@ -21,6 +21,7 @@ demo: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check gradscratch optim examples tests
 	$(BIN)/ruff format --check gradscratch optim examples tests
+	$(BIN)/lint-imports
 
 test: lint
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q

@@ -11,9 +11,6 @@ import warnings
 
 import numpy as np
 
-# One warning class for the whole distribution; optim owns it because optim is the lowest layer.
-from optim.result import ConvergenceWarning
-
 __all__ = [
     "ConvergenceWarning",
     "DataConversionWarning",
@@ -24,6 +21,16 @@ __all__ = [
     "validate_data",
     "warn_at_caller",
 ]
+
+
+class ConvergenceWarning(UserWarning):
+    """A gradscratch estimator did not converge (its optimizer stopped short, k-means found
+    fewer clusters than asked): the class that catches every such warning the estimators emit.
+
+    Defined here, without importing optim, so that the nonparametric side stays free of it;
+    the parametric models warn with a subclass that is also :class:`optim.ConvergenceWarning`
+    (``gradscratch.parametric._warnings``), since their failures are their optimizer's.
+    """
 
 
 class DataConversionWarning(UserWarning):
@@ -137,11 +144,10 @@ def _check_y(y, *, estimator, y_numeric):
     if _is_sparse(y):
         raise TypeError(f"{who} does not accept a sparse y.")
     if y_arr.ndim == 2 and y_arr.shape[1] == 1:
-        warnings.warn(
+        warn_at_caller(
             "A column-vector y was passed when a 1d array was expected. Please change the "
             "shape of y to (n_samples, ), for example using ravel().",
             DataConversionWarning,
-            stacklevel=4,
         )
         y_arr = y_arr.ravel()
     if y_arr.ndim != 1:
@@ -215,14 +221,14 @@ def _check_feature_names(estimator, names):
     if fitted is None and names is None:
         return
     if fitted is None:
-        warnings.warn(
-            f"X has feature names, but {who} was fitted without feature names", stacklevel=4
+        warn_at_caller(
+            f"X has feature names, but {who} was fitted without feature names", UserWarning
         )
         return
     if names is None:
-        warnings.warn(
+        warn_at_caller(
             f"X does not have valid feature names, but {who} was fitted with feature names",
-            stacklevel=4,
+            UserWarning,
         )
         return
     if len(fitted) == len(names) and np.all(fitted == names):

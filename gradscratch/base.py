@@ -6,11 +6,13 @@ returns ``self``. Input validation lives in :mod:`gradscratch._validation`; this
 re-exports it so that a model imports everything it needs from one place.
 """
 
+import html
 import inspect
 import sys
 
 import numpy as np
 
+from gradscratch._output import OUTPUTS, check_input_features, wrap_output
 from gradscratch._validation import (
     ConvergenceWarning,
     DataConversionWarning,
@@ -19,6 +21,7 @@ from gradscratch._validation import (
     check_random_state,
     check_sample_weight,
     validate_data,
+    warn_at_caller,
 )
 
 __all__ = [
@@ -36,6 +39,7 @@ __all__ = [
     "check_random_state",
     "check_sample_weight",
     "validate_data",
+    "warn_at_caller",
 ]
 
 
@@ -124,13 +128,14 @@ class BaseEstimator:
             getattr(self, name).set_params(**inner_params)
         return self
 
-    def __repr__(self):
+    def _changed_params(self):
+        """The hyperparameters that differ from their defaults, in name order."""
         defaults = {
             name: p.default
             for name, p in inspect.signature(type(self).__init__).parameters.items()
             if name != "self"
         }
-        changed = []
+        changed = {}
         for name in self._param_names():
             value = getattr(self, name)
             default = defaults[name]
@@ -141,8 +146,32 @@ class BaseEstimator:
                 except (ValueError, TypeError):
                     same = False
             if not same:
-                changed.append(f"{name}={value!r}")
-        return f"{type(self).__name__}({', '.join(changed)})"
+                changed[name] = value
+        return changed
+
+    def __repr__(self):
+        changed = ", ".join(f"{k}={v!r}" for k, v in self._changed_params().items())
+        return f"{type(self).__name__}({changed})"
+
+    def _repr_html_(self):
+        """What a notebook shows: the class, whether it is fitted, and a table of every
+        hyperparameter (those changed from the default in bold), all text escaped."""
+        changed = self._changed_params()
+        fitted = any(k.endswith("_") and not k.startswith("__") for k in vars(self))
+        rows = []
+        for name in self._param_names():
+            text = repr(getattr(self, name))
+            text = text if len(text) <= 200 else text[:199] + "\u2026"
+            cell = f"<code>{html.escape(text)}</code>"
+            if name in changed:
+                cell = f"<b>{cell}</b>"
+            rows.append(f"<tr><td>{html.escape(name)}</td><td>{cell}</td></tr>")
+        state = "fitted" if fitted else "not fitted"
+        return (
+            f'<div class="gradscratch-estimator"><p><b>{html.escape(type(self).__name__)}</b>'
+            f" <small>({state})</small></p>"
+            f"<table><tr><th>parameter</th><th>value</th></tr>{''.join(rows)}</table></div>"
+        )
 
     def __getstate__(self):
         return dict(self.__dict__)
@@ -216,10 +245,38 @@ class ClassifierMixin:
 
 
 class TransformerMixin:
-    """``fit_transform`` as ``fit`` then ``transform``."""
+    """``fit_transform`` as ``fit`` then ``transform``; output names ``<class name><i>`` and
+    pandas output on request (:mod:`gradscratch._output`). A transformer calls
+    ``self._wrap_output(Z, X)`` at the end of ``transform`` and says how many columns it
+    outputs in ``_n_features_out``."""
 
     def fit_transform(self, X, y=None, **fit_params):
         return self.fit(X, y, **fit_params).transform(X)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the output columns: ``pca0``, ``pca1``, ... for PCA (the class name in
+        lower case, then the column's index), as scikit-learn names them. ``input_features``
+        is only checked against the names (and their number) seen by ``fit``."""
+        check_is_fitted(self)
+        check_input_features(self, input_features)
+        prefix = type(self).__name__.lower()
+        return np.asarray([f"{prefix}{i}" for i in range(self._n_features_out)], dtype=object)
+
+    def set_output(self, *, transform=None):
+        """Choose what ``transform`` and ``fit_transform`` return: "pandas" (a DataFrame with
+        the columns of ``get_feature_names_out`` and the input's index), "default" (a numpy
+        array), or None (leave the setting unchanged). Returns ``self``."""
+        if transform is None:
+            return self
+        if transform not in OUTPUTS:
+            raise ValueError(
+                f"set_output(transform=...) takes one of {OUTPUTS} or None, got {transform!r}."
+            )
+        self._sklearn_output_config = {"transform": transform}
+        return self
+
+    def _wrap_output(self, Z, X):
+        return wrap_output(self, Z, X)
 
     def __sklearn_tags__(self):
         from sklearn.utils import TransformerTags

@@ -1,13 +1,20 @@
 """Command line: ``gradscratch compare`` fits one model with several optimizers on a bundled
-dataset, writes the convergence figure and prints a table.
+dataset (standardized), prints a table (iterations, seconds, final objective, gap to the best,
+converged) and writes the convergence figure, against iterations and against time.
 
     gradscratch compare --model lasso --dataset diabetes --optimizers ista,fista --out fig.png
+
+Exit status: 0 when at least one optimizer ran and the figure was written; 2 for a bad request
+(unknown name, a repeated optimizer, a figure path that cannot be written, checked before any
+fit); 1 when every optimizer refused the model.
 """
 
 import argparse
+import os
 import sys
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -79,7 +86,7 @@ def compare(model, dataset, optimizer_names, max_iter=500):
             raise CommandError(f"optimizer {name!r} is not available in this version")
         est = estimator(**params, optimizer=optimizer_cls(), max_iter=max_iter)
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore", optim.ConvergenceWarning)
+            warnings.simplefilter("ignore", gradscratch.ConvergenceWarning)
             start = time.perf_counter()
             try:
                 est.fit(X, y)
@@ -109,42 +116,107 @@ def table(fits):
     return "\n".join(lines)
 
 
+def _check_figure_path(out):
+    """Refuse, before any fit, a figure that could not be written."""
+    from matplotlib.backend_bases import FigureCanvasBase
+
+    path = Path(out)
+    kinds = FigureCanvasBase.get_supported_filetypes()
+    extension = path.suffix.lower().lstrip(".")
+    if extension not in kinds:
+        raise CommandError(
+            f"cannot write the figure {out!r}: unknown extension {path.suffix or '(none)'!r}; "
+            f"use one of {', '.join('.' + k for k in sorted(kinds))}"
+        )
+    folder = path.parent
+    if not folder.is_dir():
+        raise CommandError(f"cannot write the figure {out!r}: no folder {str(folder)!r}")
+    if not os.access(folder, os.W_OK):
+        raise CommandError(f"cannot write the figure {out!r}: folder {str(folder)!r} is read-only")
+
+
+def _optimizer_names(text):
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if not names:
+        raise CommandError("give at least one optimizer")
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise CommandError(f"optimizer {', '.join(map(repr, repeated))} given more than once")
+    return names
+
+
+def _parser():
+    from gradscratch import __version__
+
+    intro, _, rest = __doc__.partition("\n\n")
+    parser = argparse.ArgumentParser(
+        prog="gradscratch",
+        description=intro,
+        epilog=rest,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"gradscratch {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    cmp = sub.add_parser(
+        "compare",
+        help="fit one model with several optimizers and plot their convergence",
+        description=intro,
+        epilog=rest,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cmp.add_argument("--model", required=True, help="one of: " + ", ".join(MODELS))
+    cmp.add_argument("--dataset", required=True, help="one of: " + ", ".join(DATASETS))
+    cmp.add_argument(
+        "--optimizers", required=True, help="comma-separated, from: " + ", ".join(OPTIMIZERS)
+    )
+    cmp.add_argument("--max-iter", type=int, default=500, help="iteration budget (default 500)")
+    cmp.add_argument(
+        "--out",
+        default="compare.png",
+        help="figure file, its type from the extension (.png, .pdf, .svg, ...); default "
+        "compare.png",
+    )
+    return parser
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="gradscratch", description=__doc__.splitlines()[0])
-    sub = parser.add_subparsers(dest="command", required=True)
-    cmp = sub.add_parser("compare", help="fit one model with several optimizers")
-    cmp.add_argument("--model", required=True, help=", ".join(MODELS))
-    cmp.add_argument("--dataset", required=True, help=", ".join(DATASETS))
-    cmp.add_argument("--optimizers", required=True, help="comma-separated: " + ",".join(OPTIMIZERS))
-    cmp.add_argument("--max-iter", type=int, default=500)
-    cmp.add_argument("--out", default="compare.png", help="figure file (PNG)")
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
-        names = [n.strip() for n in args.optimizers.split(",") if n.strip()]
-        if not names:
-            raise CommandError("give at least one optimizer")
+        names = _optimizer_names(args.optimizers)
+        _check_figure_path(args.out)
         fits = compare(args.model, args.dataset, names, max_iter=args.max_iter)
     except CommandError as err:
         print(f"gradscratch compare: error: {err}", file=sys.stderr)
         return 2
     print(table(fits))
     done = {k: v for k, v in fits.items() if not isinstance(v, Exception)}
-    if done:
-        import matplotlib
+    if not done:
+        print(
+            f"gradscratch compare: error: no optimizer could fit {args.model} (every one "
+            "refused it; see the table); nothing to plot",
+            file=sys.stderr,
+        )
+        return 1
+    import matplotlib
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
 
-        from gradscratch.plotting import plot_convergence
+    from gradscratch.plotting import plot_convergence
 
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
-        plot_convergence(done, ax=axes[0])
-        plot_convergence(done, ax=axes[1], x="time")
-        fig.suptitle(f"{args.model} on {args.dataset}")
-        fig.tight_layout()
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+    plot_convergence(done, ax=axes[0])
+    plot_convergence(done, ax=axes[1], x="time")
+    fig.suptitle(f"{args.model} on {args.dataset}")
+    fig.tight_layout()
+    try:
         fig.savefig(args.out, dpi=110)
+    except OSError as err:
+        print(f"gradscratch compare: error: cannot write the figure: {err}", file=sys.stderr)
+        return 1
+    finally:
         plt.close(fig)
-        print(f"figure written to {args.out}")
+    print(f"figure written to {args.out}")
     return 0
 
 

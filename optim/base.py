@@ -41,6 +41,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from optim._params import Hyperparameters, on_instances
+from optim.bounds import as_box, with_box
 from optim.problem import NonFiniteObjective, Problem
 from optim.result import REMEDY, ConvergenceWarning, OptimizeResult, Status, TraceRecorder
 from optim.stochastic import Minibatches, batch_gradient, refuse
@@ -96,17 +98,24 @@ def _check_x0(x0):
     return x
 
 
-class Optimizer:
+class Optimizer(Hyperparameters):
     """Base class. Subclasses store hyperparameters in ``__init__`` and implement the rule.
 
     ``minimize(f, x0, prox=None, max_iter=None, tol=None, ftol=0.0, callback=None,
-    verbose=False, data=None, batch_size=None, random_state=None)`` is the one way to run
-    every optimizer.
+    verbose=False, data=None, batch_size=None, random_state=None, bounds=None, args=())`` is
+    the one way to run every optimizer.
     """
 
     default_max_iter = 1000
     default_tol = 1e-8
     accepts_prox = True  # False: a prox is refused with a clear error
+
+    @property
+    def accepts_bounds(self):
+        """Whether ``bounds`` are handled: by the methods that take a prox (the box is one),
+        and by those that say so (LBFGS, projected); the others refuse them clearly."""
+        return self.accepts_prox
+
     stochastic = False  # True: runs on minibatches (``batch_size``)
 
     # --- what subclasses implement -------------------------------------------------------
@@ -128,6 +137,7 @@ class Optimizer:
         return True
 
     # --- the shared loop -----------------------------------------------------------------
+    @on_instances
     def minimize(
         self,
         f,
@@ -142,6 +152,8 @@ class Optimizer:
         data=None,
         batch_size=None,
         random_state=None,
+        bounds=None,
+        args=(),
     ):
         """Minimize f(x) (+ g(x) given by ``prox``) from ``x0``.
 
@@ -169,7 +181,7 @@ class Optimizer:
         verbose : bool, default=False
             Show a progress bar with the objective and the stationarity measure.
         data : tuple of arrays, optional
-            Passed to ``f`` after ``x``.
+            Passed to ``f`` after ``x``; sliced into minibatches when ``batch_size`` is given.
         batch_size : int, optional
             Run on minibatches of ``data`` (rows shuffled each epoch; ``max_iter`` then counts
             epochs and the trace has one entry per epoch, with the full objective): see
@@ -178,12 +190,21 @@ class Optimizer:
             accept it; the others raise NotImplementedError.
         random_state : int, numpy Generator or None
             Seed of the shuffling; the same seed gives the same result.
+        bounds : sequence of (lower, upper) pairs, or an object with ``lb``, ``ub``, optional
+            lower_i <= x_i <= upper_i, ``None`` for an open side (scipy's convention; scipy's
+            ``Bounds`` works too): see :mod:`optim.bounds`. LBFGS runs projected L-BFGS (as
+            L-BFGS-B); the first-order methods project after each step (with a prox g, the
+            prox of g + the box); Newton refuses them. x0 is clipped into the box.
+        args : tuple, default=()
+            Extra arguments passed to ``f`` after ``x`` and ``data``, never sliced:
+            ``f(x, *data, *args)``, which is scipy's ``f(x, *args)`` when ``data`` is None.
 
         Returns
         -------
         OptimizeResult
         """
         x = _check_x0(x0)
+        box = as_box(bounds, x.size)
         max_iter = self.default_max_iter if max_iter is None else int(max_iter)
         tol = self.default_tol if tol is None else float(tol)
         if max_iter < 0 or not tol >= 0:
@@ -194,7 +215,15 @@ class Optimizer:
                 "optim.ProximalGradient or optim.FISTA, or a first-order method, which "
                 "applies the prox after each step."
             )
-        problem = Problem(f, prox=prox, data=data)
+        problem = Problem(f, prox=prox, data=data, args=args)
+        if box is not None:
+            if not self.accepts_bounds:
+                raise ValueError(
+                    f"{type(self).__name__} does not handle bounds: use optim.LBFGS (projected "
+                    "L-BFGS, as scipy's L-BFGS-B) or a first-order method (the box as a prox)."
+                )
+            x = np.clip(x, *box)
+            problem.prox, problem.bounds = with_box(prox, box), box
         problem.check_prox(x)
         if batch_size is None:
             advance = self._step
@@ -295,6 +324,7 @@ class Optimizer:
             status=status,
             message=message,
             stationarity=final.gnorm,
+            jac=final.g,
             trace=trace.as_dict(),
         )
 
@@ -335,37 +365,6 @@ class Optimizer:
     def _confirm(self, problem, it):
         """The iterate with its gradient and exact stationarity at x."""
         return self._iterate_at(problem, it.x, it.t)
-
-    def get_params(self, deep=True):
-        return {k: v for k, v in vars(self).items() if not k.startswith("_")}
-
-    def set_params(self, **params):
-        for key, value in params.items():
-            if key not in self.get_params():
-                raise ValueError(f"Invalid parameter {key!r} for {type(self).__name__}.")
-            setattr(self, key, value)
-        return self
-
-    def __repr__(self):
-        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
-        return f"{type(self).__name__}({params})"
-
-    def __eq__(self, other):
-        return type(self) is type(other) and _params_equal(self.get_params(), other.get_params())
-
-    __hash__ = object.__hash__
-
-
-def _params_equal(a, b):
-    if a.keys() != b.keys():
-        return False
-    for key in a:
-        try:
-            if not bool(np.all(a[key] == b[key])):
-                return False
-        except (TypeError, ValueError):
-            return False
-    return True
 
 
 def _progress(verbose, total, name):

@@ -8,7 +8,7 @@ selects the coordinates the penalty applies to; the others (an intercept, say) p
 
 import numpy as np
 
-__all__ = ["L1", "L2", "Box", "ElasticNet", "NonNegative", "Prox", "Rescaled"]
+__all__ = ["L1", "L2", "Box", "Boxed", "ElasticNet", "NonNegative", "Prox", "Rescaled"]
 
 
 class Prox:
@@ -138,6 +138,28 @@ class Box(Prox):
         clipped = np.clip(x, self.lower, self.upper)
         mask = self._mask(x)
         return clipped if mask is None else np.where(mask, clipped, x)
+
+
+class Boxed(Prox):
+    """g(x) + the indicator of lower <= x <= upper, for a separable g (every operator here).
+
+    In one dimension the minimizer of a convex g(z) + (z - x)^2 / (2 step) over an interval is
+    the unconstrained one clipped to it, so the prox is ``clip(prox_g(x, step), lower, upper)``
+    (what ``minimize(..., prox=g, bounds=...)`` uses).
+    """
+
+    def __init__(self, base, lower=-np.inf, upper=np.inf):
+        super().__init__(None)
+        self.base, self.box = base, Box(lower, upper)
+
+    def check(self, x):
+        self.base.check(x)
+
+    def value(self, x):
+        return self.base.value(x) + self.box.value(x)
+
+    def prox(self, x, step):
+        return self.box.prox(self.base.prox(x, step), step)
 
 
 class Rescaled(Prox):

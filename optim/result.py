@@ -45,6 +45,16 @@ REMEDY = {
 }
 
 
+# scipy's names for this result's keys.
+ALIASES = {
+    "success": "converged",
+    "nit": "n_iter",
+    "nfev": "n_fev",
+    "njev": "n_gev",
+    "nhev": "n_hev",
+}
+
+
 class OptimizeResult(dict):
     """The outcome of ``minimize``: a dict whose keys are also attributes, as in scipy.
 
@@ -54,8 +64,25 @@ class OptimizeResult(dict):
     stopping measure at ``x``) and ``trace``: a dict of arrays, one entry per iteration, entry
     0 being the starting point: ``fun``, ``grad_norm`` (the stopping measure: the largest
     component of the gradient, or of the prox-gradient mapping for composite problems),
-    ``step_size`` and ``time`` in seconds since the start.
+    ``step_size`` and ``time`` in seconds since the start; ``jac``, the gradient of the smooth
+    part f at ``x``.
+
+    scipy's names work too: ``success`` is ``converged``, ``nit`` is ``n_iter``, ``nfev``,
+    ``njev`` and ``nhev`` are ``n_fev``, ``n_gev`` and ``n_hev`` (aliases, not copies: they
+    read and write the same entry).
     """
+
+    def __getitem__(self, key):
+        return super().__getitem__(ALIASES.get(key, key))
+
+    def __setitem__(self, key, value):
+        super().__setitem__(ALIASES.get(key, key), value)
+
+    def __contains__(self, key):
+        return super().__contains__(ALIASES.get(key, key))
+
+    def get(self, key, default=None):
+        return super().get(ALIASES.get(key, key), default)
 
     def __getattr__(self, key):
         try:
@@ -67,7 +94,8 @@ class OptimizeResult(dict):
         self[key] = value
 
     def __repr__(self):
-        fields = ", ".join(f"{k}={v!r}" for k, v in self.items() if k not in ("x", "trace"))
+        hidden = ("x", "jac", "trace")
+        fields = ", ".join(f"{k}={v!r}" for k, v in self.items() if k not in hidden)
         return f"OptimizeResult({fields})"
 
     def __getstate__(self):

@@ -31,3 +31,17 @@ def test_generators_are_deterministic(make, kwargs):
     for u, v in zip(a, b):
         np.testing.assert_array_equal(u, v)
     assert len(a[0]) == 50
+
+
+@pytest.mark.parametrize("name", ["iris", "wine", "breast_cancer", "digits", "diabetes"])
+def test_as_frame_equals_the_reference(name):
+    pd = pytest.importorskip("pandas")
+    ours = getattr(gd, f"load_{name}")(as_frame=True)
+    ref = getattr(skd, f"load_{name}")(as_frame=True)
+    pd.testing.assert_frame_equal(ours.frame, ref.frame, rtol=1e-12, atol=1e-15)
+    pd.testing.assert_frame_equal(ours.data, ref.data, rtol=1e-12, atol=1e-15)
+    pd.testing.assert_series_equal(ours.target, ref.target)
+    X, y = getattr(gd, f"load_{name}")(return_X_y=True, as_frame=True)
+    assert isinstance(X, pd.DataFrame) and isinstance(y, pd.Series) and y.name == "target"
+    assert list(X.columns) == list(ref.feature_names)
+    assert getattr(gd, f"load_{name}")().frame is None  # as scikit-learn, without as_frame

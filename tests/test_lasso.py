@@ -7,7 +7,7 @@ import pytest
 import sklearn.linear_model as sk
 
 import optim
-from gradscratch import ElasticNet, Lasso, enet_path, lasso_path
+from gradscratch import ConvergenceWarning, ElasticNet, Lasso, enet_path, lasso_path
 from gradscratch.datasets import make_regression
 from gradscratch.parametric._enet import ElasticNetProblem
 from gradscratch.parametric._least_squares import LeastSquares
@@ -237,8 +237,8 @@ def test_zero_penalty_and_pure_ridge_stay_finite(correlated_regression):
 def test_budget_exhausted_warns(correlated_regression):
     X, y = correlated_regression
     alpha = 0.005 * _alpha_max(X, y, 1.0)
-    with pytest.warns(optim.ConvergenceWarning, match="raise max_iter"):
+    with pytest.warns(ConvergenceWarning, match="raise max_iter"):
         model = Lasso(alpha=alpha, max_iter=5).fit(X, y)
     assert not model.optim_result_.converged and np.all(np.isfinite(model.coef_))
-    with pytest.warns(optim.ConvergenceWarning, match="did not converge"):
+    with pytest.warns(ConvergenceWarning, match="did not converge"):
         Lasso(alpha=alpha, optimizer=optim.FISTA(), max_iter=5).fit(X, y)

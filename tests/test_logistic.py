@@ -8,7 +8,7 @@ import pytest
 from sklearn.linear_model import LogisticRegression as SkLogisticRegression
 
 import optim
-from gradscratch import LogisticRegression
+from gradscratch import ConvergenceWarning, LogisticRegression
 from gradscratch.datasets import load_breast_cancer, load_digits, load_iris, make_classification
 from gradscratch.parametric.logistic import PerfectSeparationWarning
 
@@ -159,7 +159,7 @@ def test_adam_if_present(cancer):
     X, y = cancer
     reference = LogisticRegression(C=0.05, tol=1e-12).fit(X, y)
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", optim.ConvergenceWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
         ours = LogisticRegression(C=0.05, optimizer=adam(lr=0.01), max_iter=5000, tol=1e-8).fit(
             X, y
         )
@@ -198,7 +198,7 @@ def test_perfectly_separable_data():
     penalized = LogisticRegression(C=1.0).fit(X, y)
     assert np.all(np.isfinite(penalized.coef_)) and np.abs(penalized.coef_).max() < 100
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", optim.ConvergenceWarning)
+        warnings.simplefilter("ignore", ConvergenceWarning)
         with pytest.warns(PerfectSeparationWarning, match="perfectly separated"):
             model = LogisticRegression(C=np.inf).fit(X, y)
     assert np.all(np.isfinite(model.coef_))

@@ -12,7 +12,6 @@ forest is the same whatever ``n_jobs`` (the number of worker processes growing t
 
 import numbers
 import os
-import warnings
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
@@ -26,6 +25,7 @@ from gradscratch.base import (
     check_random_state,
     check_sample_weight,
     validate_data,
+    warn_at_caller,
 )
 from gradscratch.nonparametric._tree_engine import grow_tree
 from gradscratch.nonparametric.tree import DTYPE, DecisionTreeClassifier, DecisionTreeRegressor
@@ -113,11 +113,10 @@ class _BaseForest(BaseEstimator):
             total[unsampled] += pred
             count[unsampled] += 1
         if np.any(count == 0):
-            warnings.warn(
+            warn_at_caller(
                 "Some inputs do not have OOB scores. This probably means too few trees were "
                 "used to compute any reliable OOB estimates.",
                 UserWarning,
-                stacklevel=3,
             )
             count[count == 0] = 1
         return total / count[:, None]

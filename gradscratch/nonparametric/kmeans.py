@@ -1,7 +1,6 @@
 """k-means: Lloyd's algorithm, vectorized, started from greedy k-means++."""
 
 import numbers
-import warnings
 
 import numpy as np
 
@@ -15,6 +14,7 @@ from gradscratch.base import (
     check_random_state,
     check_sample_weight,
     validate_data,
+    warn_at_caller,
 )
 from gradscratch.nonparametric._distances import (
     chunk_rows,
@@ -202,11 +202,10 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
                     f"number of clusters {k} and features {X.shape[1]}."
                 )
             if n_init != 1:
-                warnings.warn(
+                warn_at_caller(
                     "Explicit initial center position passed: performing only one init in "
                     f"KMeans instead of n_init={n_init}.",
                     RuntimeWarning,
-                    stacklevel=3,
                 )
             return init, 1
         return None, n_init
@@ -236,11 +235,10 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         labels, centers, inertia, n_iter, history = best
         distinct = len(np.unique(labels))
         if distinct < self.n_clusters:
-            warnings.warn(
+            warn_at_caller(
                 f"Number of distinct clusters ({distinct}) found smaller than n_clusters "
                 f"({self.n_clusters}). Possibly due to duplicate points in X.",
                 ConvergenceWarning,
-                stacklevel=2,
             )
         self.cluster_centers_ = centers + mean
         self.labels_ = labels
@@ -260,9 +258,14 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         return _assign(X, self.cluster_centers_, squared_norms(X))[0]
 
     def transform(self, X):
-        """Euclidean distances to every center, shape (n_samples, n_clusters)."""
-        X = self._check_X(X)
-        return pairwise_distances(X, self.cluster_centers_)
+        """Euclidean distances to every center, shape (n_samples, n_clusters) (columns
+        ``kmeans0``, ``kmeans1``, ... with ``set_output(transform="pandas")``)."""
+        distances = pairwise_distances(self._check_X(X), self.cluster_centers_)
+        return self._wrap_output(distances, X)
+
+    @property
+    def _n_features_out(self):
+        return self.cluster_centers_.shape[0]
 
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X under the fitted centers."""

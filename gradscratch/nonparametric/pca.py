@@ -1,4 +1,12 @@
-"""Principal component analysis by SVD of the centered data (or eigh of its covariance)."""
+"""Principal component analysis by SVD of the centered data (or eigh of its covariance).
+
+Probabilistic PCA (Tipping and Bishop, 1999) reads the fit as a Gaussian model of the data,
+x ~ N(mean, C) with C = V^T diag(lambda - sigma^2) V + sigma^2 I: the k components V with their
+variances lambda, and sigma^2 the mean discarded variance (``noise_variance_``, its
+maximum-likelihood value). ``score_samples`` is log N(x; mean, C), computed in the
+eigenbasis of C (eigenvalues max(lambda_j, sigma^2) along the components, sigma^2 elsewhere),
+without forming or inverting C.
+"""
 
 import numbers
 
@@ -70,6 +78,15 @@ class PCA(TransformerMixin, BaseEstimator):
     n_samples_ : int
     noise_variance_ : float
         Mean of the discarded variances (probabilistic PCA's maximum-likelihood sigma^2).
+
+    Notes
+    -----
+    ``get_feature_names_out()`` gives ``pca0``, ``pca1``, ...; ``set_output(transform="pandas")``
+    makes ``transform`` return a DataFrame with those columns (so it works in scikit-learn's
+    ``Pipeline`` and ``ColumnTransformer``). ``score``/``score_samples`` are probabilistic PCA's
+    log-likelihood, scikit-learn's with ``whiten=False``; with ``whiten=True`` scikit-learn
+    also scales the components of its generative model (its issue 13898), ours is the same
+    model of X whatever the transform.
     """
 
     def __init__(self, n_components=None, *, whiten=False, svd_solver="auto", random_state=None):
@@ -171,11 +188,15 @@ class PCA(TransformerMixin, BaseEstimator):
     def transform(self, X):
         """Coordinates of X on the components (whitened: unit variance each)."""
         check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
+        original, X = X, validate_data(self, X, reset=False)
         Z = (X - self.mean_) @ self.components_.T
         if self.whiten:
             Z /= self._whitening_scale()
-        return Z
+        return self._wrap_output(Z, original)
+
+    @property
+    def _n_features_out(self):
+        return self.n_components_
 
     def _whitening_scale(self):
         # Zero-variance directions would divide by zero: clip at machine epsilon.
@@ -188,3 +209,53 @@ class PCA(TransformerMixin, BaseEstimator):
         if self.whiten:
             return Z @ (np.sqrt(self.explained_variance_)[:, None] * self.components_) + self.mean_
         return Z @ self.components_ + self.mean_
+
+    # --- probabilistic PCA -------------------------------------------------------------------
+    def _model_variances(self):
+        """Eigenvalues of C along the components: max(lambda_j, sigma^2)."""
+        return np.maximum(self.explained_variance_, self.noise_variance_)
+
+    def get_covariance(self):
+        """C = V^T diag(lambda - sigma^2)_+ V + sigma^2 I, the model's covariance."""
+        check_is_fitted(self)
+        V, sigma2 = self.components_, self.noise_variance_
+        cov = (V.T * (self._model_variances() - sigma2)) @ V
+        cov.flat[:: cov.shape[0] + 1] += sigma2
+        return cov
+
+    def get_precision(self):
+        """C^{-1} = V^T diag(1 / max(lambda, sigma^2) - 1 / sigma^2) V + I / sigma^2 (from the
+        eigenbasis; with every component kept, V^T diag(1 / lambda) V)."""
+        check_is_fitted(self)
+        V, p = self.components_, self.components_.shape[1]
+        inverse = 1.0 / self._model_variances()
+        if self.n_components_ == p:
+            return (V.T * inverse) @ V
+        sigma2 = self.noise_variance_
+        precision = (V.T * (inverse - 1.0 / sigma2)) @ V
+        precision.flat[:: p + 1] += 1.0 / sigma2
+        return precision
+
+    def score_samples(self, X):
+        """log N(x; mean, C) of each row under probabilistic PCA:
+        -(r^T C^{-1} r + log det C + p log 2 pi) / 2 with r = x - mean, where
+        r^T C^{-1} r = sum_j (V r)_j^2 / max(lambda_j, sigma^2) + (||r||^2 - ||V r||^2) / sigma^2
+        and log det C = sum_j log max(lambda_j, sigma^2) + (p - k) log sigma^2."""
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False)
+        R = X - self.mean_
+        p, k = X.shape[1], self.n_components_
+        variances = self._model_variances()
+        coords = R @ self.components_.T
+        quadratic = np.sum(coords**2 / variances, axis=1)
+        logdet = np.sum(np.log(variances))
+        if k < p:
+            sigma2 = self.noise_variance_
+            residual = np.maximum(np.sum(R * R, axis=1) - np.sum(coords**2, axis=1), 0.0)
+            quadratic += residual / sigma2
+            logdet += (p - k) * np.log(sigma2)
+        return -0.5 * (quadratic + logdet + p * np.log(2.0 * np.pi))
+
+    def score(self, X, y=None):
+        """The average log-likelihood of the rows of X (see :meth:`score_samples`)."""
+        return float(np.mean(self.score_samples(X)))

@@ -23,9 +23,13 @@ from gradscratch.base import (
     check_sample_weight,
     validate_data,
 )
+from gradscratch.nonparametric._binning import Binner
 from gradscratch.nonparametric._tree_engine import grow_tree
 
-__all__ = ["DecisionTreeClassifier", "DecisionTreeRegressor", "export_text"]
+# grow_tree and Binner are the tree engine's public seam: gradient boosting (the parametric
+# side) grows its trees through these two names and imports nothing else from here
+# (import-linter checks it).
+__all__ = ["Binner", "DecisionTreeClassifier", "DecisionTreeRegressor", "export_text", "grow_tree"]
 
 DTYPE = np.float32  # scikit-learn's tree dtype
 

@@ -13,8 +13,7 @@ from gradscratch.base import (
     check_sample_weight,
     validate_data,
 )
-from gradscratch.nonparametric._binning import Binner
-from gradscratch.nonparametric._tree_engine import grow_tree
+from gradscratch.nonparametric.tree import Binner, grow_tree
 from gradscratch.parametric._boosting_loss import has_curvature, leaf_line_search
 
 __all__ = ["BaseBoosting"]
@@ -82,6 +81,11 @@ class BaseBoosting(BaseEstimator):
         if not (isinstance(v, numbers.Real) and 0 < v < 1):
             raise ValueError(f"validation_fraction must be in (0, 1), got {v!r}.")
         opt = self.optimizer
+        if isinstance(opt, type):
+            raise TypeError(
+                f"optimizer must be an optimizer object, got the class {opt.__name__}: write "
+                f"optimizer=optim.{opt.__name__}() (hyperparameters in the parentheses)."
+            )
         if opt is not None and not isinstance(
             opt, (optim.GradientDescent, optim.Nesterov, optim.Newton)
         ):

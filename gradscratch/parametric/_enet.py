@@ -36,6 +36,7 @@ import numpy as np
 import optim
 from gradscratch._validation import ConvergenceWarning, warn_at_caller
 from gradscratch.parametric._model import Objective, jacobi_scale, minimize_objective
+from gradscratch.parametric._warnings import FitConvergenceWarning
 
 __all__ = ["ElasticNetProblem", "Settings", "solve"]
 
@@ -259,7 +260,7 @@ def solve(problem, w0, settings, working_sets=True):
         warn_at_caller(
             f"The working-set solver stopped before the stationarity measure reached "
             f"{settings.tol:.3g} (it is {measure:.3g}; duality gap {gap:.3g}); raise max_iter.",
-            ConvergenceWarning,
+            FitConvergenceWarning,
         )
     return w, gap, _merge(runs, problem, w, converged, measure), gaps
 
@@ -311,6 +312,7 @@ def _merge(runs, problem, w, converged, measure):
         trace.update(step_size=np.array([np.nan]), time=np.array([0.0]))
     total = {k: sum(run[1][k] for run in runs) for k in ("n_iter", "n_fev", "n_gev", "n_hev")}
     status = optim.Status.CONVERGED if converged else optim.Status.MAX_ITER
+    corr = statistics(problem.data, w)[0]
     return optim.OptimizeResult(
         x=w,
         fun=float(problem.value(w)),
@@ -323,6 +325,7 @@ def _merge(runs, problem, w, converged, measure):
             else "The working-set budget (max_iter) ran out before tol was met."
         ),
         stationarity=measure,
+        jac=problem.l2 * w - corr / problem.W,  # the smooth part's gradient at w
         trace=trace,
         coef_scale=problem.scale,
         objective_scale=problem.divisor,

@@ -29,7 +29,8 @@ from dataclasses import dataclass
 import numpy as np
 
 import optim
-from gradscratch._validation import ConvergenceWarning, warn_at_caller
+from gradscratch._validation import warn_at_caller
+from gradscratch.parametric._warnings import FitConvergenceWarning
 
 __all__ = ["Objective", "ParametricModel", "jacobi_scale", "minimize_objective", "refine"]
 
@@ -72,6 +73,11 @@ def minimize_objective(model, objective):
     ``model.n_iter_``; a run that did not converge warns once, at the user's line.
     """
     optimizer = model.optimizer if model.optimizer is not None else objective.default_optimizer
+    if isinstance(optimizer, type):
+        raise TypeError(
+            f"optimizer must be an optimizer object, got the class {optimizer.__name__}: write "
+            f"optimizer=optim.{optimizer.__name__}() (hyperparameters in the parentheses)."
+        )
     if not callable(getattr(optimizer, "minimize", None)):
         raise TypeError(
             f"optimizer must be an optim optimizer such as optim.LBFGS(), got {optimizer!r}."
@@ -92,7 +98,7 @@ def minimize_objective(model, objective):
             return objective.callback(snapshot)
 
     with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)  # said once below, with context
+        warnings.simplefilter("ignore", optim.ConvergenceWarning)  # said once below, with context
         result = optimizer.minimize(
             standardized,
             x0 / scale,
@@ -104,6 +110,7 @@ def minimize_objective(model, objective):
     # Report in the model's units: x, and the objective (fun and the trace's fun) unscaled;
     # the trace's grad_norm stays the stopping measure, in standardized coordinates.
     result.x, result.fun = scale * result.x, result.fun * divisor
+    result.jac = result.jac * divisor / scale
     result.trace["fun"] = result.trace["fun"] * divisor
     result.coef_scale, result.objective_scale = scale, divisor
     model.optim_result_ = result
@@ -113,7 +120,7 @@ def minimize_objective(model, objective):
             f"{getattr(model, 'display_name', type(model).__name__)} with "
             f"{type(optimizer).__name__} did not converge: "
             f"{result.message}",
-            ConvergenceWarning,
+            FitConvergenceWarning,
         )
     return result.x
 

@@ -1,7 +1,6 @@
 """Logistic regression: binary (one weight vector) and multinomial (K-class softmax)."""
 
 import numbers
-import warnings
 
 import autograd.numpy as anp
 import numpy as np
@@ -14,6 +13,7 @@ from gradscratch.base import (
     check_is_fitted,
     check_sample_weight,
     validate_data,
+    warn_at_caller,
 )
 from gradscratch.losses import binary_log_loss, log_softmax, multinomial_log_loss
 from gradscratch.parametric._model import (
@@ -164,12 +164,11 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
 
             self._information = (logistic_information(data, x), data.x_scale, data.x_offset)
         if self.C == np.inf and np.all(self.predict(X) == y):
-            warnings.warn(
+            warn_at_caller(
                 "The classes are perfectly separated and the fit has no penalty (C=np.inf): "
                 "the maximum-likelihood coefficients are infinite and the fitted ones depend "
                 "on where the optimizer stopped. Use a finite C.",
                 PerfectSeparationWarning,
-                stacklevel=2,
             )
         return self
 
