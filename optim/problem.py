@@ -137,7 +137,7 @@ class Problem:
     def hvp(self, x, v):
         """The Hessian-vector product of f at x with v (a few gradient passes)."""
         self.n_hev += 1
-        return np.asarray(self._hvp(x, v, *self.data, *self.args), dtype=np.float64)
+        return np.asarray(self._hvp(x, *self.data, *self.args, v), dtype=np.float64)
 
     def g(self, x):
         """The non-smooth part's value (0 without a prox)."""

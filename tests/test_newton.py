@@ -243,3 +243,19 @@ def test_nonfinite_region_is_backed_off():
         result = optim.Newton().minimize(log_barrier, np.array([20.0, 0.05]))
     assert result.converged
     np.testing.assert_allclose(result.x, 1.0, rtol=1e-8)
+
+
+def test_hessian_vector_products_with_data():
+    """Newton-CG and L-BFGS's curvature probe take Hessian-vector products of f(x, *data):
+    the vector goes after the data (autograd's signature)."""
+    rng = np.random.default_rng(3)
+    X, y = rng.standard_normal((40, 5)), rng.standard_normal(40)
+
+    def mse(w, X, y):
+        return anp.mean((anp.dot(X, w) - y) ** 2)
+
+    w_star = np.linalg.lstsq(X, y, rcond=None)[0]
+    for optimizer in (optim.Newton(hessian="cg"), optim.LBFGS()):
+        result = optimizer.minimize(mse, np.zeros(5), data=(X, y))
+        assert result.converged
+        np.testing.assert_allclose(result.x, w_star, rtol=1e-6)
