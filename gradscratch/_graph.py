@@ -166,6 +166,34 @@ def _order(graph, layer, sweeps=4):
     return rows, chains
 
 
+def _coordinates(rows, chains, iterations=12):
+    """x of every vertex: each pulled towards the mean of its neighbours (so that an edge
+    through dummy vertices straightens), the order within a layer kept and vertices at least
+    1 apart (0.5 between dummies)."""
+    neighbours = {}
+    for chain in chains:
+        for u, v in zip(chain, chain[1:]):
+            neighbours.setdefault(u, []).append(v)
+            neighbours.setdefault(v, []).append(u)
+    x = {v: i - (len(row) - 1) / 2.0 for row in rows for i, v in enumerate(row)}
+
+    def gap(u, v):
+        return 0.5 if isinstance(u, tuple) and isinstance(v, tuple) else 1.0
+
+    for _ in range(iterations):
+        for row in rows:
+            want = [np.mean([x[u] for u in neighbours.get(v, [v])]) for v in row]
+            placed = list(want)
+            for i in range(1, len(row)):  # push right what overlaps its left neighbour
+                placed[i] = max(placed[i], placed[i - 1] + gap(row[i - 1], row[i]))
+            for i in range(len(row) - 2, -1, -1):  # then pull back what was pushed too far
+                placed[i] = min(placed[i], placed[i + 1] - gap(row[i], row[i + 1]))
+            shift = np.mean(want) - np.mean(placed)
+            for v, p in zip(row, placed):
+                x[v] = p + shift
+    return x
+
+
 def _label(graph, i):
     shape = graph.shapes[i]
     size = "scalar" if shape == () else "×".join(map(str, shape))
@@ -286,10 +314,8 @@ def plot_computation_graph(fun, x, y=None, *, ax=None, constants=True, fontsize=
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(max(3.5, 1.5 * width), max(2.5, 0.8 * len(rows))))
-    where = {}
-    for k, row in enumerate(rows):
-        for i, v in enumerate(row):
-            where[v] = (i - (len(row) - 1) / 2.0, -float(k))
+    xs = _coordinates(rows, chains)
+    where = {v: (xs[v], -float(k)) for k, row in enumerate(rows) for v in row}
     style = {
         "input": dict(fc="#c7e9c0", ec="#238b45"),
         "primitive": dict(fc="#deebf7", ec="#3182bd"),
