@@ -70,7 +70,7 @@ H_std = H_raw * np.outer(s, s)
 cond = {name: np.linalg.cond(H) for name, H in [("raw", H_raw), ("standardized", H_std)]}
 f_star = fits["Newton (default)"].optim_result_.fun
 
-fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.4))
+fig, (ax, ax2) = plt.subplots(1, 2, figsize=(12, 4.4), layout="constrained")
 plot_convergence(fits, f_star=f_star, ax=ax)
 ax.set_xscale("symlog", linthresh=1)
 ax.set_ylabel("RSS(w_k) - RSS*")

@@ -63,7 +63,7 @@ with warnings.catch_warnings():
 f_star = min(m.optim_result_.fun for m in fits.values())
 gap0 = fits["L-BFGS"].optim_result_.trace["fun"][0] - f_star
 
-fig, ax = plt.subplots(figsize=(10, 4.8))
+fig, ax = plt.subplots(figsize=(10, 4.8), layout="constrained")
 plot_convergence(
     fits,
     f_star=f_star,
@@ -77,7 +77,8 @@ ax.set_xscale("symlog", linthresh=1)
 ax.set_xlim(0, 1000)
 ax.set_ylim(3e-17 * abs(f_star), 10 * gap0)  # the floor (1e-16 |F*|) in view
 ax.set_title(f"Ridge on diabetes (alpha={ALPHA}, L/mu = {L / mu:.0f})")
-ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5))
+ax.get_legend().remove()
+fig.legend(*ax.get_legend_handles_labels(), loc="outside right center", fontsize=8)
 
 # sphinx_gallery_start_ignore
 from _common import finish

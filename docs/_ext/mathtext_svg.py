@@ -74,8 +74,21 @@ def _img(translator, node, latex, css_class):
     )
 
 
+# In running text, TeX sets limits beside a sum or a min (text style); mathtext always sets
+# them below, which tears the line apart. The Unicode symbols and upright names take
+# ordinary subscripts.
+_TEXT_STYLE = [
+    (re.compile(r"\\sum(?![a-zA-Z])"), "\u2211"),
+    (re.compile(r"\\prod(?![a-zA-Z])"), "\u220f"),
+    (re.compile(r"\\(min|max)(?=\s*_)"), r"\\mathrm{\1}"),
+]
+
+
 def visit_math(self, node):
-    self.body.append(_img(self, node, node.astext().strip(), "math"))
+    latex = node.astext().strip()
+    for pattern, replacement in _TEXT_STYLE:
+        latex = pattern.sub(replacement, latex)
+    self.body.append(_img(self, node, latex, "math"))
     raise nodes.SkipNode
 
 
@@ -93,6 +106,8 @@ def visit_displaymath(self, node):
         number = get_node_equation_number(self, node)
         self.body.append(f'<span class="eqno">({number})</span>')
     for line in _lines(node.astext()):
+        # display style: full-size fractions (mathtext's \frac is TeX's text style)
+        line = re.sub(r"\\frac(?![a-zA-Z])", r"\\dfrac", line)
         self.body.append(f"<p>{_img(self, node, line, 'math display')}</p>")
     self.body.append("</div>\n")
     raise nodes.SkipNode
