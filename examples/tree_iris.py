@@ -16,12 +16,13 @@ from gradscratch.plotting import plot_tree
 
 X, y = load_iris(return_X_y=True)
 tree = DecisionTreeClassifier(max_depth=3, random_state=0).fit(X, y)
-fig, ax = plt.subplots(figsize=(11, 5.5), layout="constrained")
+fig, ax = plt.subplots(figsize=(10, 5.5), layout="constrained")
 plot_tree(
     tree,
     ax=ax,
     feature_names=["sepal length", "sepal width", "petal length", "petal width"],
     class_names=["setosa", "versicolor", "virginica"],
+    fontsize=10,
 )
 ax.set_title(f"CART on iris (gini, depth 3): training accuracy {tree.score(X, y):.3f}")
 
