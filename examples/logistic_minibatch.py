@@ -39,15 +39,19 @@ def objective(x, Xb, yb):
 # Every run stops at its budget of passes over the data (40 for the full-batch methods,
 # 4 epochs for the minibatch ones).
 
+
+def full(x):
+    """The whole objective: what a full-batch method sees at every iteration."""
+    return objective(x, X, y)
+
+
 x0 = np.zeros(P + 1)
 runs = {}
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", optim.ConvergenceWarning)
-    runs["L-BFGS (full batch)"] = optim.LBFGS().minimize(
-        objective, x0, data=(X, y), max_iter=40, tol=1e-12
-    )
+    runs["L-BFGS (full batch)"] = optim.LBFGS().minimize(full, x0, max_iter=40, tol=1e-12)
     runs["Adam, full batch (lr = 0.05)"] = optim.Adam(lr=0.05).minimize(
-        objective, x0, data=(X, y), max_iter=40, tol=1e-12
+        full, x0, max_iter=40, tol=1e-12
     )
     for batch, lr in [(1000, 0.01), (100, 0.002)]:
         runs[f"Adam, batches of {batch} (lr = {lr})"] = optim.Adam(lr=lr).minimize(
