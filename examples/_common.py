@@ -1,32 +1,38 @@
-"""What every example shares: where figures go, and how a script runs on its own.
+"""How an example runs on its own.
 
-An example is a module with ``run(out_dir) -> list of (png file name, caption)``; run_all.py
-finds and runs them all, and ``python examples/NAME.py --out DIR`` runs one.
+Every example is a plain script in sphinx-gallery's format: the module docstring is its
+title and introduction, ``# %%`` comment blocks are its text, and the figures it leaves open
+are captured by the site build (``make demo``), which runs it. Run directly,
+``python examples/NAME.py [--out DIR]`` ends with :func:`finish`, which saves its figures
+as ``DIR/NAME.png`` (``NAME_2.png``... for more; DIR defaults to the current directory) and
+shows them when matplotlib has a display.
 """
 
 import argparse
-import os
+import sys
 from pathlib import Path
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+NON_INTERACTIVE = {"agg", "pdf", "pgf", "ps", "svg", "cairo", "template"}
 
 
-def save(fig, out_dir, name):
-    """Save ``fig`` as ``out_dir/name`` and close it; returns the file name."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(out_dir / name, dpi=110)
+def finish():
+    """Save (and show) the open figures of the script being run on its own; nothing under
+    sphinx-gallery, which captures them itself."""
+    if "sphinx_gallery" in sys.modules:
+        return
+    import matplotlib
     import matplotlib.pyplot as plt
 
-    plt.close(fig)
-    return name
-
-
-def main(run):
-    """Command line for a single example: ``--out DIR`` (default: gallery)."""
-    parser = argparse.ArgumentParser(description=run.__doc__)
-    parser.add_argument("--out", default="gallery", help="folder for the figures")
-    args = parser.parse_args()
-    for name, caption in run(args.out):
-        print(f"{Path(args.out) / name}: {caption}")
+    script = Path(sys.argv[0])
+    parser = argparse.ArgumentParser(description=f"Run {script.name} on its own.")
+    parser.add_argument("--out", default=".", help="folder for the figures (default: here)")
+    args, _ = parser.parse_known_args()
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    name = script.stem
+    for i, number in enumerate(plt.get_fignums()):
+        path = out / (f"{name}.png" if i == 0 else f"{name}_{i + 1}.png")
+        plt.figure(number).savefig(path, dpi=110, bbox_inches="tight")
+        print(f"wrote {path}")
+    if matplotlib.get_backend().lower() not in NON_INTERACTIVE:
+        plt.show()

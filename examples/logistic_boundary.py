@@ -1,82 +1,89 @@
-"""LogisticRegression decision boundaries in two dimensions.
+"""
+Logistic regression: decision boundaries in two dimensions
+==========================================================
 
-Left: binary, the fitted probability P(y = 1 | x) = sigma(x w + b) as a colour field with its
-0.5 contour, the line x w + b = 0. Right: three classes under the softmax, whose regions are
-bounded by the lines where two classes' scores x w_k + b_k tie; a strong penalty (small C)
-shrinks W and blurs the probabilities. Drawn from ``predict_proba`` on a grid.
+Left: binary, the fitted probability :math:`P(y = 1 \\mid x) = \\sigma(x^\\top w + b)` as a
+colour field with its 0.5 contour, the line :math:`x^\\top w + b = 0`. Middle and right:
+three classes under the softmax, whose regions are bounded by the lines where two classes'
+scores :math:`x^\\top w_k + b_k` tie; a strong penalty (small ``C``) shrinks :math:`W` and
+flattens the probabilities. Everything is drawn from ``predict_proba`` on a grid.
 """
 
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import matplotlib.pyplot as plt
 import numpy as np
-from _common import main, save
+from matplotlib.colors import LinearSegmentedColormap
 
 from gradscratch import LogisticRegression
 from gradscratch.datasets import make_blobs, make_classification
 
 
-def _grid(X, n=300):
+def grid_over(X, n=300):
     lo, hi = X.min(axis=0) - 1.0, X.max(axis=0) + 1.0
     xx, yy = np.meshgrid(np.linspace(lo[0], hi[0], n), np.linspace(lo[1], hi[1], n))
     return xx, yy, np.column_stack([xx.ravel(), yy.ravel()])
 
 
-def _regions(ax, model, X, y, title):
-    import matplotlib.pyplot as plt
+# Class colours, and the same colours washed out for the regions behind the points, so that
+# every point stands out from the region it falls in.
+COLOURS = plt.get_cmap("tab10")(np.arange(3))[:, :3]
 
-    xx, yy, grid = _grid(X)
+
+def regions(ax, model, X, y, title):
+    xx, yy, grid = grid_over(X)
     proba = model.predict_proba(grid)
     k = proba.shape[1]
-    colours = plt.get_cmap("tab10")(np.arange(k))[:, :3]
-    # Each grid point takes its class colours weighted by the probabilities: confident
-    # regions are saturated, uncertain ones washed out.
-    image = np.clip((proba @ colours) * 0.55 + 0.45, 0.0, 1.0)
-    ax.imshow(
-        image.reshape(*xx.shape, 3),
-        origin="lower",
-        extent=(xx.min(), xx.max(), yy.min(), yy.max()),
-        aspect="auto",
-    )
+    # Each grid point mixes its class colours by the probabilities, washed towards white:
+    # confident regions are tinted, uncertain ones paler.
+    image = np.clip((proba @ COLOURS[:k]) * 0.45 + 0.55, 0.0, 1.0)
+    extent = (xx.min(), xx.max(), yy.min(), yy.max())
+    ax.imshow(image.reshape(*xx.shape, 3), origin="lower", extent=extent, aspect="auto")
     labels = model.predict(grid).reshape(xx.shape)
     ax.contour(xx, yy, labels, levels=np.arange(k - 1) + 0.5, colors="k", linewidths=1.0)
     for c in range(k):
-        ax.scatter(*X[y == c].T, s=14, color=colours[c], edgecolor="k", lw=0.4, label=f"class {c}")
-    ax.set_title(title, fontsize=10)
+        ax.scatter(*X[y == c].T, s=16, color=COLOURS[c], edgecolor="k", lw=0.5, label=f"class {c}")
+    ax.set(xlabel="x1", ylabel="x2", title=title)
+    ax.title.set_fontsize(10)
     ax.legend(fontsize=8, loc="upper right")
 
 
-def run(out_dir):
-    """Binary and three-class decision regions of LogisticRegression."""
-    import matplotlib.pyplot as plt
+# %%
+# A binary fit and two three-class fits
+# -------------------------------------
+# The binary panel shows the probability itself, from class 0's colour through white (0.5,
+# the boundary) to class 1's, washed out so that the points, in the full class colours with
+# black edges, stand out from the region they fall in.
 
-    Xb, yb = make_classification(
-        200, 2, n_informative=2, n_classes=2, class_sep=1.2, flip_y=0.05, random_state=0
+Xb, yb = make_classification(
+    200, 2, n_informative=2, n_classes=2, class_sep=1.2, flip_y=0.05, random_state=0
+)
+Xm, ym = make_blobs(300, centers=3, cluster_std=1.6, random_state=2)
+binary = LogisticRegression(C=1.0).fit(Xb, yb)
+
+fig, axes = plt.subplots(1, 3, figsize=(15, 4.6), layout="constrained")
+xx, yy, grid = grid_over(Xb)
+p1 = binary.predict_proba(grid)[:, 1].reshape(xx.shape)
+washed = LinearSegmentedColormap.from_list(
+    "washed", [COLOURS[0] * 0.45 + 0.55, (1.0, 1.0, 1.0), COLOURS[1] * 0.45 + 0.55]
+)
+field = axes[0].contourf(xx, yy, p1, levels=np.linspace(0, 1, 11), cmap=washed)
+axes[0].contour(xx, yy, p1, levels=[0.5], colors="k", linewidths=1.2)
+for c in (0, 1):
+    axes[0].scatter(
+        *Xb[yb == c].T, s=16, color=COLOURS[c], edgecolor="k", lw=0.5, label=f"class {c}"
     )
-    Xm, ym = make_blobs(300, centers=3, cluster_std=1.6, random_state=2)
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.4))
-    binary = LogisticRegression(C=1.0).fit(Xb, yb)
-    xx, yy, grid = _grid(Xb)
-    p1 = binary.predict_proba(grid)[:, 1].reshape(xx.shape)
-    field = axes[0].contourf(xx, yy, p1, levels=np.linspace(0, 1, 11), cmap="RdBu_r", alpha=0.8)
-    axes[0].contour(xx, yy, p1, levels=[0.5], colors="k", linewidths=1.2)
-    axes[0].scatter(*Xb.T, c=yb, cmap="RdBu_r", s=14, edgecolor="k", lw=0.4)
-    fig.colorbar(field, ax=axes[0], label="P(y = 1 | x)")
-    w, b = binary.coef_[0], binary.intercept_[0]
-    axes[0].set_title(f"binary, C=1: {w[0]:.2f} x1 {w[1]:+.2f} x2 {b:+.2f} = 0", fontsize=10)
-    for ax, C in zip(axes[1:], [100.0, 0.002]):
-        model = LogisticRegression(C=C).fit(Xm, ym)
-        accuracy = model.score(Xm, ym)
-        _regions(ax, model, Xm, ym, f"3-class softmax, C={C:g} (train accuracy {accuracy:.2f})")
-    caption = (
-        "LogisticRegression in 2-D: the binary probability field and its linear 0.5 boundary; "
-        "three-class softmax regions (bounded by lines where two scores tie), colour saturation "
-        "showing confidence. A tiny C shrinks W towards 0: the probabilities flatten (washed-out "
-        "colours) and the boundaries move, while the training accuracy stays the same."
+fig.colorbar(field, ax=axes[0], label="P(y = 1 | x)")
+w, b = binary.coef_[0], binary.intercept_[0]
+axes[0].set(xlabel="x1", ylabel="x2")
+axes[0].set_title(f"binary, C=1: {w[0]:.2f} x1 {w[1]:+.2f} x2 {b:+.2f} = 0", fontsize=10)
+axes[0].legend(fontsize=8, loc="upper right")
+for ax, C in zip(axes[1:], [100.0, 0.002]):
+    model = LogisticRegression(C=C).fit(Xm, ym)
+    regions(
+        ax, model, Xm, ym, f"3-class softmax, C={C:g} (train accuracy {model.score(Xm, ym):.2f})"
     )
-    return [(save(fig, out_dir, "logistic_boundary.png"), caption)]
 
+# sphinx_gallery_start_ignore
+from _common import finish
 
-if __name__ == "__main__":
-    main(run)
+finish()
+# sphinx_gallery_end_ignore

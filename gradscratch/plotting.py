@@ -5,6 +5,8 @@ matplotlib is imported inside each function so that importing gradscratch stays 
 
 import numpy as np
 
+from gradscratch._graph import plot_computation_graph as plot_computation_graph
+
 __all__ = [
     "plot_convergence",
     "plot_decision_regions",
