@@ -43,7 +43,9 @@ def _render(html):
 def test_the_html_repr_lists_the_parameters():
     text, tags = _render(Ridge(alpha=0.5, optimizer=optim.LBFGS(m=5))._repr_html_())
     assert "Ridge" in text and "not fitted" in text
-    assert "alpha" in text and "0.5" in text and "LBFGS(m=5, line_search=None, certify=True)" in text
+    assert (
+        "alpha" in text and "0.5" in text and "LBFGS(m=5, line_search=None, certify=True)" in text
+    )
     assert "fit_intercept" in text  # every parameter, not only the changed ones
     assert tags.count("tr") == 1 + len(Ridge().get_params(deep=False))
 
