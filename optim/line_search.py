@@ -12,6 +12,8 @@ import numpy as np
 
 __all__ = ["Armijo", "ProxBacktracking", "Step", "StrongWolfe"]
 
+EPS = np.finfo(np.float64).eps
+
 
 @dataclass
 class Step:
@@ -75,9 +77,12 @@ class ProxBacktracking:
     the quadratic upper bound that holds for every t <= 1/L (Beck and Teboulle, 2009). Without
     a prox it is a gradient step with that same acceptance rule.
 
-    When the bound fails by less than the rounding noise of f (``noise`` |f(x)|), the values
-    cannot decide and the curvature along the step decides instead:
-    <grad f(x+) - grad f(x), x+ - x> <= ||x+ - x||^2 / t.
+    Where f(x+) and f(x) agree to rounding, or the bound fails by less than the rounding
+    noise of f (``noise`` |f(x)|), the values cannot decide; the gradients do: the step is
+    taken if the curvature along it is at most 1/t, <grad f(x+) - grad f(x), x+ - x> <=
+    ||x+ - x||^2 / t, and it lowers the gradient mapping ||x - prox(x - t grad f(x))|| / t
+    (which every step t <= 1/L does on a convex f; without that test, steps accepted at the
+    floor of precision can wander instead of converging).
     """
 
     def __init__(self, shrink=0.5, max_trials=60, noise=1e-10):
@@ -92,12 +97,16 @@ class ProxBacktracking:
             diff = x_new - x
             f_new = problem.fun(x_new)
             excess = f_new - (f + float(g @ diff) + float(diff @ diff) / (2.0 * t))
-            if np.isfinite(f_new) and excess <= 4e-16 * abs(f):
+            resolved = abs(f_new - f) > 16 * EPS * abs(f)  # the values see the change
+            if np.isfinite(f_new) and resolved and excess <= 4e-16 * abs(f):
                 return Step(t, x_new, f_new)
             if np.isfinite(f_new) and excess <= self.noise * abs(f):
                 f_new, g_new = problem.value_and_grad(x_new)
-                if float((g_new - g) @ diff) <= float(diff @ diff) / t:
-                    return Step(t, x_new, f_new, g_new)
+                flat = float((g_new - g) @ diff) <= float(diff @ diff) / t
+                if flat and np.all(np.isfinite(g_new)):
+                    mapping = np.linalg.norm(x_new - problem.prox_step(x_new - t * g_new, t))
+                    if mapping < np.linalg.norm(diff):
+                        return Step(t, x_new, f_new, g_new)
             t *= self.shrink
         return Step(t, x, f, g, ok=False)
 
