@@ -142,6 +142,11 @@ class Newton(Optimizer):
     dense_max : int, default=200
     damping : float, default=0.0
         Added to the Hessian's diagonal (Levenberg-style regularization).
+    certify : bool, default=True
+        At a point that meets ``tol``, check the Hessian there for negative curvature (one
+        more Hessian: dense, or 20 Lanczos steps with ``hessian="cg"``) and step out of a
+        saddle instead of stopping. A convex objective needs no certificate: the parametric
+        models pass ``certify=False``.
 
     Notes
     -----
@@ -155,10 +160,11 @@ class Newton(Optimizer):
     default_max_iter = 500
     accepts_prox = False
 
-    def __init__(self, hessian="auto", dense_max=200, damping=0.0):
+    def __init__(self, hessian="auto", dense_max=200, damping=0.0, certify=True):
         self.hessian = hessian
         self.dense_max = dense_max
         self.damping = damping
+        self.certify = certify
 
     # The rule: a Newton step from the gradient and the Hessian (or its diagonal).
     def init(self, x):
@@ -182,6 +188,8 @@ class Newton(Optimizer):
     def _certify(self, problem, it, state):
         """A point meeting the gradient test is a minimizer unless the Hessian has clearly
         negative curvature there; at a saddle the next step goes along that curvature."""
+        if not self.certify:
+            return True
         state["model"] = state["model"] or self._model(problem, it.x, state["dense"])
         lam_1, big, q = state["model"][1]()
         if is_saddle(lam_1, big):
@@ -236,7 +244,7 @@ class Newton(Optimizer):
             if not rho > 1e-4:
                 continue
             new = Iterate(x_new, f_new, g_new, f_new, stationarity(problem, x_new, g_new), length)
-            state.update(radius=radius, model=self._model(problem, x_new, state["dense"]))
+            state.update(radius=radius, model=None)  # the next step's, built when needed
             return new, state
 
 

@@ -1,12 +1,12 @@
 """LogisticRegression: binary on n=100000, p=50 and 10-class on n=50000, p=50.
 
-Both fits use their defaults (scikit-learn: lbfgs, tol=1e-4; gradscratch: optim.LBFGS,
-tol=1e-4 relative to the starting gradient); quality is the held-out log-loss, so "the same
-accuracy" is read off the table.
+Both fits use their defaults (scikit-learn: lbfgs, tol=1e-4; gradscratch: optim.LBFGS, tol=1e-8
+on the standardized gradient); quality is the held-out log-loss, and the distance from the
+optimum (scikit-learn's newton-cholesky at tol=1e-12) is reported for both.
 """
 
 import numpy as np
-from benchmark import Case
+from benchmark import Case, coefficient_distance
 from sklearn import linear_model as sk
 
 import gradscratch as gs
@@ -32,6 +32,20 @@ def _log_loss(model, data):
     return float(-np.mean(np.log(proba[np.arange(len(y)), y])))
 
 
+def _optimum():
+    cache = {}
+
+    def optimum(data):
+        key = id(data)
+        if key not in cache:
+            model = sk.LogisticRegression(solver="newton-cholesky", tol=1e-12, max_iter=1000)
+            model.fit(*data[0])
+            cache[key] = model.coef_, model.intercept_
+        return cache[key]
+
+    return optimum
+
+
 def cases():
     cache = {}
 
@@ -51,6 +65,8 @@ def cases():
             lambda d: sk.LogisticRegression().fit(*d[0]),
             _log_loss,
             "test log-loss",
+            optimum=_optimum(),
+            distance=coefficient_distance,
         ),
         Case(
             "LogisticRegression 10-class 50000x50",
@@ -59,5 +75,7 @@ def cases():
             lambda d: sk.LogisticRegression().fit(*d[0]),
             _log_loss,
             "test log-loss",
+            optimum=_optimum(),
+            distance=coefficient_distance,
         ),
     ]

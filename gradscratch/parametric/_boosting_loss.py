@@ -124,7 +124,9 @@ class BoostingLoss:
 
         grad0 = self.gradient(y, F0)
         scale = max(1.0, float(np.mean(w[:, None] * np.abs(grad0).reshape(n, -1))))
-        result = optim.Newton().minimize(f, np.zeros(K), max_iter=100, tol=1e-10 * scale)
+        result = optim.Newton(certify=False).minimize(
+            f, np.zeros(K), max_iter=100, tol=1e-10 * scale
+        )
         c = np.asarray(result.x, dtype=np.float64)
         if K > 1:
             # softmax losses depend on c only up to a common shift: the minimizer is a line,

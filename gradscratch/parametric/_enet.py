@@ -286,7 +286,7 @@ def _polish(problem, w):
     objective = Objective(
         on_orthant,
         w[support],
-        optim.Newton(),
+        optim.Newton(certify=False),
         scale=problem.scale[support],
         divisor=problem.divisor,
     )

@@ -84,7 +84,8 @@ class LinearRegression(LinearModel):
     fit_intercept : bool, default=True
         Fit the unpenalized intercept b (by centring the data).
     optimizer : optim optimizer or None, default=None
-        None uses ``optim.Newton()``, which solves the quadratic in one step.
+        None uses ``optim.Newton(certify=False)`` (the RSS is convex: no saddle test), which
+        solves the quadratic in one step.
     max_iter : int or None, default=None
         Iteration budget (None: the optimizer's default).
     tol : float, default=1e-8
@@ -124,7 +125,7 @@ class LinearRegression(LinearModel):
         return Objective(
             fun=data.rss,
             x0=np.zeros(len(data.x_offset)),
-            default_optimizer=optim.Newton(),
+            default_optimizer=optim.Newton(certify=False),
             scale=jacobi_scale(data.curvature, data.rss_scale),
             divisor=data.rss_scale,
         )
@@ -148,7 +149,7 @@ class Ridge(LinearModel):
         Penalty strength, >= 0.
     fit_intercept : bool, default=True
     optimizer : optim optimizer or None, default=None
-        None uses ``optim.Newton()``.
+        None uses ``optim.Newton(certify=False)``.
     max_iter : int or None, default=None
     tol : float, default=1e-8
         Stop once no gradient component exceeds ``tol`` in standardized coordinates (each
@@ -179,7 +180,7 @@ class Ridge(LinearModel):
         return Objective(
             fun=loss,
             x0=np.zeros(len(data.Xty)),
-            default_optimizer=optim.Newton(),
+            default_optimizer=optim.Newton(certify=False),
             scale=jacobi_scale(data.curvature + 2.0 * alpha, data.rss_scale),
             divisor=data.rss_scale,
         )

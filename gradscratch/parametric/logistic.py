@@ -156,7 +156,7 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
         if self.C == np.inf and data.binary and self.optim_result_.converged:
             # summary()'s standard errors and p-values need the maximum-likelihood estimate
             # to its last digits: a Newton polish from the fit (one or two steps).
-            x = refine(self, objective, x, optim.Newton(), tol=1e-12)
+            x = refine(self, objective, x, optim.Newton(certify=False), tol=1e-12)
         self.coef_, self.intercept_ = data.unpack(x)
         if self.C == np.inf and data.binary:
             # What summary() needs, while the data are at hand: the observed information.
