@@ -12,10 +12,12 @@ import numpy as np
 from gradscratch.base import (
     BaseEstimator,
     ClassifierMixin,
+    MultiOutputMixin,
     RegressorMixin,
     check_classification_targets,
     check_is_fitted,
     validate_data,
+    validate_targets,
 )
 from gradscratch.nonparametric._distances import (
     chunk_rows,
@@ -311,7 +313,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighbors):
         return proba / total
 
 
-class KNeighborsRegressor(RegressorMixin, _KNeighbors):
+class KNeighborsRegressor(MultiOutputMixin, RegressorMixin, _KNeighbors):
     """Average of the targets of the k nearest training points.
 
     ``f(x) = sum_j w_j y_j / sum_j w_j`` over the k nearest training points, with the weights
@@ -339,17 +341,21 @@ class KNeighborsRegressor(RegressorMixin, _KNeighbors):
         self.p = p
 
     def fit(self, X, y):
-        """Store the training points and their targets; returns ``self``."""
-        X, y = validate_data(self, X, y, y_numeric=True)
+        """Store the training points and their targets (y of shape (n,) or (n, n_outputs));
+        returns ``self``."""
+        X, y = validate_targets(self, X, y, column_vector="keep")
         self._y = y
         self._fit_points(X)
         return self
 
     def predict(self, X):
-        """(Weighted) mean target of the neighbours."""
+        """(Weighted) mean target of the neighbours: shape (n,), or (n, n_outputs) for a 2-D
+        y (a (n, 1) column included, as scikit-learn)."""
         check_is_fitted(self)
         ind, w = self._neighbors_and_weights(X)
         neighbor_y = self._y[ind]
         if w is None:
             return neighbor_y.mean(axis=1)
+        if neighbor_y.ndim == 3:
+            w = w[:, :, None]
         return (neighbor_y * w).sum(axis=1) / w.sum(axis=1)
