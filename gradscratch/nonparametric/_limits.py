@@ -6,11 +6,11 @@ T (2 m)^q (the 2: a difference of two entries), which is finite exactly when
 
     m <= (finfo.max / T)^(1/q) / 2,
 
-and the squares stay normal numbers (full precision, not subnormal or 0) when m is at least
-sqrt(finfo.tiny). Outside that range the formulas still run but return inf, 0 or garbage (a
+and the powers stay normal numbers (full precision, not subnormal or 0) when m^q is at
+least finfo.tiny. Outside that range the formulas still run but return inf, 0 or garbage (a
 nearest neighbour chosen among infinities, an infinite inertia); the models refuse such data
 with the remedy, rescaling, which costs nothing and changes no answer of these
-scale-equivariant methods.
+scale-equivariant methods (by one constant for all features).
 """
 
 import numpy as np
@@ -24,6 +24,10 @@ __all__ = [
 ]
 
 _FINFO = np.finfo(np.float64)
+_REMEDY = (
+    "dividing all of X by one constant (e.g. max |x|) changes no neighbour, cluster or "
+    "component, only the units of distances and variances."
+)
 
 
 def power_limit(terms, power):
@@ -45,16 +49,14 @@ def check_powers_finite(X, who, *, terms=None, power=2.0):
         raise ValueError(
             f"{who}: the data are too large for float64: max |x| = {largest:.3g}, and the "
             f"sums of {what} it computes over {terms} terms overflow above {limit:.3g}. "
-            "Rescale the data first (e.g. divide each feature by its standard deviation, or "
-            "all of X by max |x|); the result does not change."
+            f"Rescale the data first: {_REMEDY}"
         )
     floor = float(np.sqrt(_FINFO.tiny)) ** (2.0 / power)
     if 0.0 < largest < floor:
         raise ValueError(
             f"{who}: the data are too small for float64: max |x| = {largest:.3g}, and their "
             f"{what} underflow below {floor:.3g} (subnormal or 0, so distances lose their "
-            "digits). Rescale the data first (e.g. divide X by max |x|); the result does not "
-            "change."
+            f"digits). Rescale the data first: {_REMEDY}"
         )
 
 

@@ -84,7 +84,7 @@ def _check_dense(n, method):
     """Refuse, before any work, a dense n x n matrix the machine cannot hold."""
     check_memory(
         dense_matrix_bytes(n),
-        f"linkage(method={method!r}) of {n} points (an {n} x {n} float64 distance matrix)",
+        f"linkage(method={method!r}) of {n} points (a dense {n} x {n} float64 distance matrix)",
         "Cluster a random subsample (then assign the other points to the nearest cluster, "
         "e.g. with KNeighborsClassifier), or use method='single' on the observations, which "
         "needs O(n) memory.",
@@ -93,7 +93,7 @@ def _check_dense(n, method):
         return np.empty((n, n))
     except MemoryError as err:
         raise MemoryError(
-            f"linkage(method={method!r}) of {n} points needs an {n} x {n} float64 distance "
+            f"linkage(method={method!r}) of {n} points needs a dense {n} x {n} float64 distance "
             f"matrix ({dense_matrix_bytes(n) / 2**30:.1f} GiB), which could not be "
             "allocated. Cluster a random subsample, or use method='single' on the "
             "observations, which needs O(n) memory."
