@@ -30,6 +30,7 @@ __all__ = [
     "ClusterMixin",
     "ConvergenceWarning",
     "DataConversionWarning",
+    "MultiOutputMixin",
     "NotFittedError",
     "RegressorMixin",
     "TransformerMixin",
@@ -40,6 +41,7 @@ __all__ = [
     "check_sample_weight",
     "validate_data",
     "warn_at_caller",
+    "validate_targets",
 ]
 
 
@@ -295,4 +297,36 @@ class ClusterMixin:
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.estimator_type = "clusterer"
+        return tags
+
+
+def validate_targets(estimator, X, y, *, column_vector="keep", dtype=np.float64):
+    """Validate ``X`` and a real target of shape (n,) or (n, n_outputs); returns ``(X, y)``.
+
+    For the regressors that fit several outputs at once (one column of y per output).
+    ``column_vector`` says what a (n, 1) target is, as for the scikit-learn estimator:
+    "keep" (a 2-D target with one output), "ravel" (a 1-D target) or "warn" (1-D, with
+    scikit-learn's "A column-vector y was passed" DataConversionWarning).
+    """
+    arr = None if y is None or hasattr(y, "nnz") else np.asarray(y)
+    if arr is None or arr.ndim != 2 or (column_vector == "warn" and arr.shape[1] == 1):
+        return validate_data(estimator, X, y, y_numeric=True, dtype=dtype)
+    X = validate_data(estimator, X, dtype=dtype)
+    Y = check_array(arr, name="y", estimator=estimator)
+    if Y.shape[0] != X.shape[0]:
+        raise ValueError(
+            "Found input variables with inconsistent numbers of samples: "
+            f"[{X.shape[0]}, {Y.shape[0]}]"
+        )
+    if column_vector == "ravel" and Y.shape[1] == 1:
+        Y = Y[:, 0]
+    return X, Y
+
+
+class MultiOutputMixin:
+    """Tags a regressor as fitting 2-D targets (scikit-learn's ``multi_output`` tag)."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
         return tags

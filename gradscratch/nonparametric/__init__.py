@@ -4,7 +4,12 @@ Depends on gradscratch.base only (never on optim or the parametric module).
 """
 
 from gradscratch.nonparametric.forest import RandomForestClassifier, RandomForestRegressor
-from gradscratch.nonparametric.hierarchical import AgglomerativeClustering, fcluster, linkage
+from gradscratch.nonparametric.hierarchical import (
+    AgglomerativeClustering,
+    fcluster,
+    inconsistent,
+    linkage,
+)
 from gradscratch.nonparametric.kmeans import KMeans
 from gradscratch.nonparametric.neighbors import KNeighborsClassifier, KNeighborsRegressor
 from gradscratch.nonparametric.pca import PCA
@@ -26,5 +31,6 @@ __all__ = [
     "RandomForestRegressor",
     "export_text",
     "fcluster",
+    "inconsistent",
     "linkage",
 ]

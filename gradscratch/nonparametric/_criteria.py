@@ -93,29 +93,38 @@ class Entropy(Gini):
 
 
 class SquaredError:
-    """Variance ``sum w (y - mean)^2 / w``; ``S = [w, w y, w y^2]``.
+    """Variance, averaged over the outputs (scikit-learn's multi-output criterion):
+    ``S = [w, w y_1, ..., w y_k, w y_1^2, ..., w y_k^2]`` for k outputs.
 
-    ``L = sum w y^2 - (sum w y)^2 / w``; the node value is the weighted mean.
+    ``L = (sum_k [sum w y_k^2 - (sum w y_k)^2 / w]) / k``; the node value is the weighted
+    mean of each output. With one output these are the plain variance and mean.
     """
 
     checks_purity = True
-    n_values = 1
+
+    def __init__(self, n_outputs=1):
+        self.n_outputs = self.n_values = int(n_outputs)
 
     def stats(self, y, sample_weight):
-        return np.stack([sample_weight, sample_weight * y, sample_weight * y * y])
+        Y = y.reshape(len(y), -1).T  # (k, n)
+        return np.concatenate([sample_weight[None], sample_weight * Y, sample_weight * Y * Y])
 
     def weight(self, sums):
         return sums[0]
 
     def loss(self, sums):
-        return sums[2] - sums[1] ** 2 / _safe(sums[0])
+        k = self.n_outputs
+        s, q = sums[1 : 1 + k], sums[1 + k :]
+        return (q.sum(axis=0) - (s * s).sum(axis=0) / _safe(sums[0])) / k
 
     def value(self, sums):
-        return sums[1:2] / _safe(sums[0:1])
+        return sums[1 : 1 + self.n_outputs] / _safe(sums[0:1])
 
     def proxy(self, left, right):
-        # scikit-learn's proxy: -(L(left) + L(right)) up to the constant sum of w y^2
-        return left[1] ** 2 / left[0] + right[1] ** 2 / right[0]
+        # scikit-learn's proxy: -(L(left) + L(right)) up to constants, in its order of
+        # operations (the squared sums added over the outputs, then divided by the weight)
+        sl, sr = left[1 : 1 + self.n_outputs], right[1 : 1 + self.n_outputs]
+        return (sl * sl).sum(axis=0) / left[0] + (sr * sr).sum(axis=0) / right[0]
 
 
 class Newton:
@@ -164,12 +173,12 @@ CRITERIA = {
 }
 
 
-def make_criterion(name, *, n_classes=None, reg_lambda=1.0):
+def make_criterion(name, *, n_classes=None, reg_lambda=1.0, n_outputs=1):
     """The criterion object for ``name`` (one of :data:`CRITERIA`)."""
     if name in ("gini", "entropy", "log_loss"):
         return CRITERIA[name](n_classes)
     if name == "squared_error":
-        return SquaredError()
+        return SquaredError(n_outputs)
     if name == "newton":
         return Newton(reg_lambda)
     raise ValueError(f"criterion must be one of {sorted(CRITERIA)}, got {name!r}.")

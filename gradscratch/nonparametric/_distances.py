@@ -8,6 +8,8 @@ distances need the coordinate differences and are broadcast chunk by chunk.
 
 import numpy as np
 
+from gradscratch._validation import warn_at_caller
+
 # Bytes of distances (or of broadcast differences) computed per block: far below the 256 MB
 # memory bound, yet large enough that each matrix product is worth BLAS's threads (products
 # of a few dozen rows cost more in thread wake-ups than in arithmetic).
@@ -17,14 +19,34 @@ METRICS = ("euclidean", "manhattan", "chebyshev", "minkowski", "cosine")
 
 
 def resolve_metric(metric, p):
-    """The metric name actually computed (minkowski with p in {1, 2, inf} is a named one)."""
+    """The metric name actually computed, as scikit-learn's ``effective_metric_``: minkowski
+    with p in {1, 2, inf} is a named one; ``p`` is ignored by the other metrics."""
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}, got {metric!r}.")
     if metric == "minkowski":
-        if not (isinstance(p, (int, float, np.integer, np.floating)) and p >= 1):
-            raise ValueError(f"p must be a number >= 1 for the minkowski metric, got {p!r}.")
+        if not (
+            isinstance(p, (int, float, np.integer, np.floating))
+            and not isinstance(p, bool)
+            and p > 0
+        ):
+            raise ValueError(f"p must be a number > 0 for the minkowski metric, got {p!r}.")
+        if p < 1:
+            warn_at_caller(
+                f"For 0 < p < 1 (p={p!r}) the minkowski formula is not a distance metric (no "
+                "triangle inequality); neighbours are still ranked by sum |x - y|^p.",
+                UserWarning,
+            )
         return {1: "manhattan", 2: "euclidean", np.inf: "chebyshev"}.get(p, "minkowski")
     return metric
+
+
+def metric_power(metric, p):
+    """The power of |x - y| the metric sums: what :func:`_limits.check_powers_finite` needs."""
+    if metric in ("euclidean", "cosine"):
+        return 2.0
+    if metric == "minkowski":
+        return float(p)
+    return 1.0
 
 
 def _broadcast_rows(n_cols, n_features):
@@ -84,6 +106,37 @@ def pairwise_distances(X, Y, metric="euclidean", p=2, *, Y_sq_norms=None, square
     if metric == "chebyshev":
         return diff.max(axis=2)
     return (diff**p).sum(axis=2) ** (1.0 / p)
+
+
+def accurate_euclidean(X, Y, rtol=1e-12):
+    """Euclidean distances between the rows of X and of Y, each to ``rtol`` relative.
+
+    The matrix-product formula ``||x||^2 + ||y||^2 - 2 x.y`` (on X and Y moved to Y's mean,
+    which changes no distance) rounds each squared distance by at most about
+    ``(p + 2) eps (||x|| + ||y||)^2`` (p features): far below ``rtol`` of a large distance,
+    but all of a small one (a center's distance to itself came out as 1e-7, not 0). The
+    entries whose bound exceeds ``2 rtol d^2`` (the small distances, usually few) are
+    recomputed from the coordinate differences, which are exact to a few eps. Memory is
+    bounded by working on blocks of rows of X.
+    """
+    origin = Y.mean(axis=0)
+    Yc = Y - origin
+    y_sq = squared_norms(Yc)
+    bound_factor = (X.shape[1] + 2) * np.finfo(np.float64).eps / (2.0 * rtol)
+    D = np.empty((X.shape[0], Y.shape[0]))
+    for sl in iter_chunks(X.shape[0], chunk_rows(Y.shape[0], X.shape[1])):
+        Xc = X[sl] - origin
+        x_sq = squared_norms(Xc)
+        D2 = sq_euclidean_offsets(Xc, Yc, y_sq)
+        D2 += x_sq[:, None]
+        np.maximum(D2, 0.0, out=D2)
+        scale = np.sqrt(x_sq)[:, None] + np.sqrt(y_sq)[None, :]
+        rows, cols = np.nonzero(D2 <= bound_factor * scale * scale)
+        for part in iter_chunks(len(rows), max(1, MAX_CHUNK_BYTES // (8 * max(1, X.shape[1])))):
+            diff = Xc[rows[part]] - Yc[cols[part]]
+            D2[rows[part], cols[part]] = np.einsum("ij,ij->i", diff, diff)
+        D[sl] = np.sqrt(D2)
+    return D
 
 
 def _unit_rows(X):

@@ -1,13 +1,13 @@
 """Agglomerative merging on a dense distance matrix, for reducible linkages.
 
-Ward, complete and average linkage are *reducible*: merging clusters a and b never brings the
-merged cluster closer to any x than min(d(a, x), d(b, x)). Hence a pair of reciprocal nearest
-neighbours (a is b's nearest cluster and b is a's) is merged at the same height whatever else
-is merged first, and the dendrogram is the set of such merges (the principle of the
-nearest-neighbour chain). This module merges *all* reciprocal pairs of the current matrix at
-once (a round costs O(m^2) numpy work and typically removes a constant fraction of the m
-clusters), and when a round finds few pairs it finishes with the classical sequential
-nearest-neighbour chain, which is O(m^2) in the worst case.
+Ward, complete, average and weighted linkage are *reducible*: merging clusters a and b never
+brings the merged cluster closer to any x than min(d(a, x), d(b, x)). Hence a pair of
+reciprocal nearest neighbours (a is b's nearest cluster and b is a's) is merged at the same
+height whatever else is merged first, and the dendrogram is the set of such merges (the
+principle of the nearest-neighbour chain). This module merges *all* reciprocal pairs of the
+current matrix at once (a round costs O(m^2) numpy work and typically removes a constant
+fraction of the m clusters), and when a round finds few pairs it finishes with the classical
+sequential nearest-neighbour chain, which is O(m^2) in the worst case.
 
 Distances between merged clusters come from the Lance-Williams recurrences, which are exact
 for these methods (ward works on squared distances).
@@ -29,6 +29,8 @@ def _lance_williams(method, d_ax, d_bx, d_ab, n_a, n_b, n_x):
         return np.minimum(d_ax, d_bx)
     if method == "average":
         return (n_a * d_ax + n_b * d_bx) / (n_a + n_b)
+    if method == "weighted":
+        return 0.5 * (d_ax + d_bx)
     # ward, on squared distances:
     # ((n_a + n_x) d_ax + (n_b + n_x) d_bx - n_x d_ab) / (n_a + n_b + n_x), written as
     # (n_a d_ax + n_b d_bx + n_x (d_ax + d_bx - d_ab)) / (n_a + n_b + n_x) with in-place

@@ -327,11 +327,15 @@ def grow_tree(
     """
     n = X.shape[0]
     w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
-    crit = make_criterion(criterion, n_classes=n_classes, reg_lambda=reg_lambda)
+    y = None if y is None else np.asarray(y)
+    n_outputs = 1 if y is None or y.ndim == 1 else y.shape[1]
+    crit = make_criterion(
+        criterion, n_classes=n_classes, reg_lambda=reg_lambda, n_outputs=n_outputs
+    )
     if criterion == "newton":
         S = crit.stats(np.asarray(gradient, float), np.asarray(hessian, float), w)
     elif criterion == "squared_error":
-        S = crit.stats(np.asarray(y, dtype=np.float64), w)
+        S = crit.stats(y.astype(np.float64), w)
     else:
         S = crit.stats(np.asarray(y, dtype=np.intp), w)
     keep = w > 0

@@ -19,12 +19,14 @@ import numpy as np
 from gradscratch.base import (
     BaseEstimator,
     ClassifierMixin,
+    MultiOutputMixin,
     RegressorMixin,
     check_classification_targets,
     check_is_fitted,
     check_random_state,
     check_sample_weight,
     validate_data,
+    validate_targets,
     warn_at_caller,
 )
 from gradscratch.nonparametric._tree_engine import grow_tree
@@ -226,7 +228,7 @@ class RandomForestClassifier(ClassifierMixin, _BaseForest):
         return proba / len(self.estimators_)
 
 
-class RandomForestRegressor(RegressorMixin, _BaseForest):
+class RandomForestRegressor(MultiOutputMixin, RegressorMixin, _BaseForest):
     __doc__ = (
         """Random forest of regression trees (predictions averaged over trees).
 
@@ -238,7 +240,9 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
     Attributes
     ----------
     estimators_ : list of DecisionTreeRegressor
-    n_features_in_, feature_importances_, oob_score_ (R^2), oob_prediction_
+    n_outputs_ : int
+    n_features_in_, feature_importances_, oob_score_ (R^2, averaged over the outputs),
+    oob_prediction_ (n,) or (n, n_outputs)
     """
     )
 
@@ -273,19 +277,29 @@ class RandomForestRegressor(RegressorMixin, _BaseForest):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
-        """Grow ``n_estimators`` trees on bootstrap samples of ``(X, y)``."""
-        X, y = validate_data(self, X, y, y_numeric=True, dtype=DTYPE)
+        """Grow ``n_estimators`` trees on bootstrap samples of ``(X, y)``; y of shape (n,)
+        or (n, n_outputs) (one tree serves all outputs, as scikit-learn's)."""
+        X, y = validate_targets(self, X, y, column_vector="warn", dtype=DTYPE)
+        self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         return self._fit_forest(X, y, sample_weight)
 
+    def _wrap(self, tree, seed, n_features):
+        est = super()._wrap(tree, seed, n_features)
+        est.n_outputs_ = self.n_outputs_
+        return est
+
     def _set_oob_score(self, X, y):
-        self.oob_prediction_ = self._oob_average(X, lambda t, Xs: t.predict(Xs))[:, 0]
-        resid = np.sum((y - self.oob_prediction_) ** 2)
-        self.oob_score_ = float(1.0 - resid / np.sum((y - y.mean()) ** 2))
+        from gradscratch.metrics import r2_score  # as RegressorMixin.score: R^2 averaged
+
+        oob = self._oob_average(X, lambda t, Xs: t.predict(Xs))
+        self.oob_prediction_ = oob[:, 0] if self.n_outputs_ == 1 else oob
+        self.oob_score_ = r2_score(y, self.oob_prediction_)
 
     def predict(self, X):
-        """Mean of the trees' predictions."""
+        """Mean of the trees' predictions: shape (n,), or (n, n_outputs)."""
         X = self._validate_X_predict(X)
-        pred = np.zeros(X.shape[0])
+        pred = np.zeros((X.shape[0], self.n_outputs_))
         for est in self.estimators_:
-            pred += est.tree_.predict(X)[:, 0]
-        return pred / len(self.estimators_)
+            pred += est.tree_.predict(X)
+        pred /= len(self.estimators_)
+        return pred[:, 0] if self.n_outputs_ == 1 else pred

@@ -9,20 +9,32 @@ from gradscratch.nonparametric._distances import (
     refine_cancelled,
     squared_norms,
 )
+from gradscratch.nonparametric._flat import cut_labels, fcluster, inconsistent
+from gradscratch.nonparametric._limits import (
+    check_memory,
+    check_powers_finite,
+    dense_matrix_bytes,
+)
 from gradscratch.nonparametric._linkage import merge_reducible
+from gradscratch.nonparametric._linkage_generic import generic_linkage
 
-__all__ = ["AgglomerativeClustering", "fcluster", "linkage"]
+__all__ = ["AgglomerativeClustering", "fcluster", "inconsistent", "linkage"]
 
-METHODS = ("single", "complete", "average", "ward")
+METHODS = ("single", "complete", "average", "weighted", "centroid", "median", "ward")
+# Methods whose Lance-Williams updates work on squared euclidean distances.
+SQUARED = ("ward", "centroid", "median")
+# Reducible methods: merges of reciprocal nearest neighbours, in rounds (``_linkage.py``).
+REDUCIBLE = ("complete", "average", "weighted", "ward")
+# scikit-learn's AgglomerativeClustering offers these.
+ESTIMATOR_METHODS = ("ward", "complete", "average", "single")
 
 
-def _minimum_spanning_tree(X):
-    """Prim's algorithm on the complete euclidean graph: n - 1 edges (a, b, length).
+def _minimum_spanning_tree(n, distances_from):
+    """Prim's algorithm on the complete graph: n - 1 edges (a, b, length).
 
-    O(n^2) time and O(n) memory: the distances from each newly added point are computed
-    exactly (coordinate differences) when it joins the tree.
+    O(n^2) time and O(n) memory beyond what ``distances_from(i)`` (the distances from point
+    i to every point) costs.
     """
-    n = X.shape[0]
     in_tree = np.zeros(n, dtype=bool)
     best = np.full(n, np.inf)
     parent = np.zeros(n, dtype=np.intp)
@@ -30,8 +42,7 @@ def _minimum_spanning_tree(X):
     current = 0
     for i in range(n - 1):
         in_tree[current] = True
-        diff = X - X[current]
-        d = np.sqrt(np.einsum("ij,ij->i", diff, diff))
+        d = distances_from(current)
         closer = (d < best) & ~in_tree
         best[closer] = d[closer]
         parent[closer] = current
@@ -69,20 +80,88 @@ def _label(merges, n):
     return Z
 
 
-def linkage(X, method="single"):
-    """Agglomerative clustering of the rows of X, as scipy's (n - 1) x 4 linkage matrix.
+def _check_dense(n, method):
+    """Refuse, before any work, a dense n x n matrix the machine cannot hold."""
+    check_memory(
+        dense_matrix_bytes(n),
+        f"linkage(method={method!r}) of {n} points (a dense {n} x {n} float64 distance matrix)",
+        "Cluster a random subsample (then assign the other points to the nearest cluster, "
+        "e.g. with KNeighborsClassifier), or use method='single' on the observations, which "
+        "needs O(n) memory.",
+    )
+    try:
+        return np.empty((n, n))
+    except MemoryError as err:
+        raise MemoryError(
+            f"linkage(method={method!r}) of {n} points needs a dense {n} x {n} float64 distance "
+            f"matrix ({dense_matrix_bytes(n) / 2**30:.1f} GiB), which could not be "
+            "allocated. Cluster a random subsample, or use method='single' on the "
+            "observations, which needs O(n) memory."
+        ) from err
+
+
+def _condensed(y, method):
+    """The square distance matrix (infinite diagonal) of scipy's condensed vector y."""
+    y = check_array(y, estimator="linkage", name="y", ensure_2d=False)
+    m = y.shape[0]
+    n = int(round((1 + np.sqrt(1 + 8 * m)) / 2))
+    if m == 0 or n * (n - 1) // 2 != m:
+        raise ValueError(
+            f"A condensed distance matrix has n (n - 1) / 2 entries for n >= 2 points; "
+            f"{m} is not such a number."
+        )
+    if np.any(y < 0):
+        raise ValueError("The condensed distance matrix y contains negative distances.")
+    D = _check_dense(n, method)
+    start = 0
+    for i in range(n - 1):  # row i holds d(i, j) for j > i
+        row = y[start : start + n - 1 - i]
+        D[i, i + 1 :], D[i + 1 :, i] = row, row
+        start += n - 1 - i
+    np.fill_diagonal(D, np.inf)
+    return D
+
+
+def _observations(X, method):
+    """The square euclidean distance matrix (squared for SQUARED methods) of the rows of X."""
+    n = X.shape[0]
+    Xc = X - X.mean(axis=0)
+    sq = squared_norms(Xc)
+    D = _check_dense(n, method)
+    # ||x||^2 + ||y||^2 - 2 x.y as one matrix product of the rows (-2x, ||x||^2, 1) and
+    # (y, 1, ||y||^2): no further pass over the n x n matrix.
+    ones = np.ones((n, 1))
+    left = np.hstack([-2.0 * Xc, sq[:, None], ones])
+    np.matmul(left, np.hstack([Xc, ones, sq[:, None]]).T, out=D)
+    np.fill_diagonal(D, np.inf)
+    # Entries hit by cancellation (including any below 0) are recomputed exactly.
+    D = refine_cancelled(D, Xc, sq)
+    if method not in SQUARED:
+        np.sqrt(D, out=D)
+    return D
+
+
+def linkage(y, method="single"):
+    """Agglomerative clustering, as scipy's (n - 1) x 4 linkage matrix.
 
     Row i merges clusters ``Z[i, 0] < Z[i, 1]`` (ids below n are points, id n + j is the
     cluster made by row j) at height ``Z[i, 2]`` into a cluster of ``Z[i, 3]`` points.
-    Heights between clusters A and B (euclidean distance d):
+    Heights between clusters A and B (d the input distances):
 
     - single: ``min d(a, b)``; complete: ``max d(a, b)``; average: mean of ``d(a, b)``;
-    - ward: ``sqrt(2 |A| |B| / (|A| + |B|)) ||mean(A) - mean(B)||``.
+    - weighted: the mean of the two parts' heights to the other cluster (WPGMA);
+    - ward: ``sqrt(2 |A| |B| / (|A| + |B|)) ||mean(A) - mean(B)||``;
+    - centroid: ``||mean(A) - mean(B)||``; median: the distance between the clusters'
+      midpoints (each merge's point is the midpoint of its parts'). These two can merge at
+      a lower height than an earlier merge (an inversion), as scipy's do.
 
     Parameters
     ----------
-    X : array-like of shape (n_samples, n_features)
-    method : {"single", "complete", "average", "ward"}, default="single"
+    y : array-like of shape (n_samples, n_features), or condensed distances
+        Observations (compared by the euclidean distance), or scipy's condensed distance
+        vector of length n (n - 1) / 2 (``scipy.spatial.distance.pdist``'s output, any
+        metric; ward, centroid and median are meaningful for euclidean distances only).
+    method : {"single", "complete", "average", "weighted", "centroid", "median", "ward"}
 
     Returns
     -------
@@ -90,71 +169,42 @@ def linkage(X, method="single"):
 
     Notes
     -----
-    single: Prim's minimum spanning tree (O(n^2) time, O(n) memory). The others: merges of
-    reciprocal nearest neighbours on the dense distance matrix (O(n^2) memory), in parallel
-    rounds then by the nearest-neighbour chain (see ``_linkage``).
+    single on observations: Prim's minimum spanning tree (O(n^2) time, O(n) memory). The
+    others hold the dense distance matrix (8 n^2 bytes, refused up front when the machine
+    has less memory). complete, average, weighted and ward: merges of reciprocal nearest
+    neighbours (see ``_linkage``); centroid and median: the generic algorithm, globally
+    closest pair first (see ``_linkage_generic``), rows in merge order as scipy's.
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}.")
-    X = check_array(X, estimator="linkage", ensure_min_samples=2)
-    n = X.shape[0]
-    Xc = X - X.mean(axis=0)
-    if method == "single":
-        return _label(_minimum_spanning_tree(Xc), n)
-    sq = squared_norms(Xc)
-    # ||x||^2 + ||y||^2 - 2 x.y as one matrix product of the rows (-2x, ||x||^2, 1) and
-    # (y, 1, ||y||^2): no further pass over the n x n matrix.
-    ones = np.ones((n, 1))
-    left = np.hstack([-2.0 * Xc, sq[:, None], ones])
-    D = left @ np.hstack([Xc, ones, sq[:, None]]).T
-    np.fill_diagonal(D, np.inf)
-    # Entries hit by cancellation (including any below 0) are recomputed exactly.
-    D = refine_cancelled(D, Xc, sq)
-    if method != "ward":
-        np.sqrt(D, out=D)
-    merges = merge_reducible(D, method)
-    if method == "ward":
-        merges[:, 2] = np.sqrt(np.maximum(merges[:, 2], 0.0))
-    return _label(merges, n)
-
-
-def fcluster(Z, t, criterion="maxclust"):
-    """Flat clusters from a linkage matrix, like ``scipy.cluster.hierarchy.fcluster``.
-
-    Parameters
-    ----------
-    Z : ndarray of shape (n - 1, 4), heights non-decreasing
-    t : int or float
-        "maxclust": the number of clusters (at most); "distance": the height at which the
-        tree is cut (points joined at height <= t stay together).
-    criterion : {"maxclust", "distance"}, default="maxclust"
-
-    Returns
-    -------
-    labels : ndarray of shape (n,), values 1..k numbered by each cluster's first point
-    """
-    Z = np.asarray(Z, dtype=np.float64)
-    n = Z.shape[0] + 1
-    if criterion == "maxclust":
-        if not isinstance(t, numbers.Integral) or t < 1:
-            raise ValueError(f"maxclust needs an integer number of clusters >= 1, got {t!r}.")
-        kept = np.arange(max(n - int(t), 0))
-    elif criterion == "distance":
-        kept = np.flatnonzero(Z[:, 2] <= t)
+    if np.ndim(y) == 1:
+        D = _condensed(y, method)
+        n = len(D)
+        if method in SQUARED:
+            D *= D
     else:
-        raise ValueError(f"criterion must be 'maxclust' or 'distance', got {criterion!r}.")
-    parent = np.arange(2 * n - 1)
-    parent[Z[kept, 0].astype(np.intp)] = n + kept
-    parent[Z[kept, 1].astype(np.intp)] = n + kept
-    # Pointer jumping: every point reaches the top of its kept subtree in O(log n) passes.
-    while True:
-        jumped = parent[parent]
-        if np.array_equal(jumped, parent):
-            break
-        parent = jumped
-    _, first, inverse = np.unique(parent[:n], return_index=True, return_inverse=True)
-    rank = np.argsort(np.argsort(first))
-    return rank[inverse.ravel()] + 1
+        X = check_array(y, estimator="linkage", ensure_min_samples=2)
+        n = X.shape[0]
+        check_powers_finite(X, "linkage")
+        if method == "single":
+            Xc = X - X.mean(axis=0)
+
+            def from_point(i):
+                diff = Xc - Xc[i]
+                return np.sqrt(np.einsum("ij,ij->i", diff, diff))
+
+            return _label(_minimum_spanning_tree(n, from_point), n)
+        D = _observations(X, method)
+    if method == "single":
+        return _label(_minimum_spanning_tree(n, lambda i: D[i]), n)
+    if method in REDUCIBLE:
+        merges = merge_reducible(D, method)
+        if method == "ward":
+            merges[:, 2] = np.sqrt(np.maximum(merges[:, 2], 0.0))
+        return _label(merges, n)
+    Z = generic_linkage(D, method)
+    Z[:, 2] = np.sqrt(np.maximum(Z[:, 2], 0.0))
+    return Z
 
 
 class AgglomerativeClustering(ClusterMixin, BaseEstimator):
@@ -200,8 +250,8 @@ class AgglomerativeClustering(ClusterMixin, BaseEstimator):
                 raise ValueError(f"n_clusters must be an integer >= 1, got {k!r}.")
             if k > n:
                 raise ValueError(f"n_samples={n} should be >= n_clusters={k}.")
-        if self.linkage not in METHODS:
-            raise ValueError(f"linkage must be one of {METHODS}, got {self.linkage!r}.")
+        if self.linkage not in ESTIMATOR_METHODS:
+            raise ValueError(f"linkage must be one of {ESTIMATOR_METHODS}, got {self.linkage!r}.")
         Z = linkage(X, self.linkage) if n > 1 else np.empty((0, 4))
         self.linkage_matrix_ = Z
         self.children_ = Z[:, :2].astype(np.intp)
@@ -211,5 +261,7 @@ class AgglomerativeClustering(ClusterMixin, BaseEstimator):
             self.n_clusters_ = int(np.count_nonzero(self.distances_ >= self.distance_threshold)) + 1
         else:
             self.n_clusters_ = int(self.n_clusters)
-        self.labels_ = fcluster(Z, self.n_clusters_, "maxclust") - 1
+        # exactly n_clusters_ clusters: the first n - k merges (fcluster's "maxclust" keeps
+        # tied heights together, as scipy's, and may leave fewer)
+        self.labels_ = cut_labels(Z, np.arange(n - 1) < n - self.n_clusters_) - 1
         return self

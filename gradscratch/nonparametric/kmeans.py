@@ -17,18 +17,29 @@ from gradscratch.base import (
     warn_at_caller,
 )
 from gradscratch.nonparametric._distances import (
+    accurate_euclidean,
     chunk_rows,
     iter_chunks,
     pairwise_distances,
     sq_euclidean_offsets,
     squared_norms,
 )
+from gradscratch.nonparametric._limits import check_powers_finite
 
 __all__ = ["KMeans"]
 
 
-def _assign(X, centers, x_sq_norms):
-    """Nearest center of each row and its squared distance, in bounded-memory chunks."""
+def _assign(X, centers):
+    """Nearest center of each row and its squared distance, in bounded-memory chunks.
+
+    The centers are ranked by ``||c||^2 - 2 x.c`` (the squared distance minus the row's
+    constant ``||x||^2``: one matrix product), whose rounding error is about
+    ``eps (||x|| ||c|| + ||c||^2)``: on centred data (the callers centre X and the centers
+    at a common origin) a center can lose only to one whose true distance is within that of
+    the best, relative to the data's spread, not to their offset. The winner's squared
+    distance is then recomputed from the coordinate differences (n p flops, against the
+    n k p of the ranking), so the distances and inertia reported do not cancel.
+    """
     n = X.shape[0]
     labels = np.empty(n, dtype=np.intp)
     d2 = np.empty(n)
@@ -36,9 +47,7 @@ def _assign(X, centers, x_sq_norms):
     for sl in iter_chunks(n, chunk_rows(len(centers), X.shape[1])):
         D = sq_euclidean_offsets(X[sl], centers, c_sq)
         labels[sl] = np.argmin(D, axis=1)
-        # ||x||^2 is constant per row: add it only to the winning entry.
-        best = np.take_along_axis(D, labels[sl, None], axis=1)[:, 0]
-        d2[sl] = np.maximum(best + x_sq_norms[sl], 0.0)
+        d2[sl] = squared_norms(X[sl] - centers[labels[sl]])
     return labels, d2
 
 
@@ -93,14 +102,14 @@ def _update_centers(X, w, labels, centers_old):
     return centers
 
 
-def lloyd(X, w, centers, max_iter, tol, x_sq_norms):
+def lloyd(X, w, centers, max_iter, tol):
     """Lloyd's iterations from ``centers`` until labels stop changing or the total squared
     center shift is at most ``tol``; returns (labels, centers, inertia, n_iter, history)."""
     labels_old = None
     history = {"centers": [centers], "inertia": []}
     strict = False
     for _ in range(max_iter):
-        labels, d2 = _assign(X, centers, x_sq_norms)
+        labels, d2 = _assign(X, centers)
         history["inertia"].append(float(d2 @ w))
         new_centers = _update_centers(X, w, labels, centers)
         shift = np.sum((new_centers - centers) ** 2)
@@ -113,10 +122,12 @@ def lloyd(X, w, centers, max_iter, tol, x_sq_norms):
             break
         labels_old = labels
     n_iter = len(history["inertia"])
-    if not strict:
+    if strict:
+        d2 = squared_norms(X - centers[labels])
+    else:
         # Re-assign so that the labels returned belong to the final centers.
-        labels, _ = _assign(X, centers, x_sq_norms)
-    inertia = float(np.sum(w * np.sum((X - centers[labels]) ** 2, axis=1)))
+        labels, d2 = _assign(X, centers)
+    inertia = float(d2 @ w)
     return labels, centers, inertia, n_iter, history
 
 
@@ -213,6 +224,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def fit(self, X, y=None, sample_weight=None):
         """Cluster X; returns ``self``."""
         X = validate_data(self, X)
+        # the inertia sums n p squares
+        check_powers_finite(X, "KMeans", terms=X.shape[0] * X.shape[1])
         init, n_init = self._check_params(X)
         w = check_sample_weight(sample_weight, X.shape[0])
         rng = check_random_state(self.random_state)
@@ -229,7 +242,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
                 start = kmeans_plusplus(Xc, self.n_clusters, w, x_sq, rng)
             else:
                 start = Xc[rng.choice(X.shape[0], self.n_clusters, replace=False)]
-            run = lloyd(Xc, w, start, self.max_iter, tol, x_sq)
+            run = lloyd(Xc, w, start, self.max_iter, tol)
             if best is None or run[2] < best[2]:
                 best = run
         labels, centers, inertia, n_iter, history = best
@@ -250,17 +263,25 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
 
     def _check_X(self, X):
         check_is_fitted(self)
-        return validate_data(self, X, reset=False)
+        X = validate_data(self, X, reset=False)
+        check_powers_finite(X, "KMeans")
+        return X
+
+    def _assign_new(self, X):
+        # Centred at the centers' mean, as the fit was: the ranking's rounding is then
+        # relative to the spread of the centers, not to their distance from the origin.
+        origin = self.cluster_centers_.mean(axis=0)
+        return _assign(X - origin, self.cluster_centers_ - origin)
 
     def predict(self, X):
         """Index of the nearest center of each row."""
-        X = self._check_X(X)
-        return _assign(X, self.cluster_centers_, squared_norms(X))[0]
+        return self._assign_new(self._check_X(X))[0]
 
     def transform(self, X):
-        """Euclidean distances to every center, shape (n_samples, n_clusters) (columns
-        ``kmeans0``, ``kmeans1``, ... with ``set_output(transform="pandas")``)."""
-        distances = pairwise_distances(self._check_X(X), self.cluster_centers_)
+        """Euclidean distances to every center, shape (n_samples, n_clusters), each to
+        1e-12 relative (the small ones recomputed from coordinate differences); columns
+        ``kmeans0``, ``kmeans1``, ... with ``set_output(transform="pandas")``."""
+        distances = accurate_euclidean(self._check_X(X), self.cluster_centers_)
         return self._wrap_output(distances, X)
 
     @property
@@ -271,4 +292,4 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
         """Opposite of the inertia of X under the fitted centers."""
         X = self._check_X(X)
         w = check_sample_weight(sample_weight, X.shape[0])
-        return -float(_assign(X, self.cluster_centers_, squared_norms(X))[1] @ w)
+        return -float(self._assign_new(X)[1] @ w)

@@ -12,18 +12,22 @@ import numpy as np
 from gradscratch.base import (
     BaseEstimator,
     ClassifierMixin,
+    MultiOutputMixin,
     RegressorMixin,
     check_classification_targets,
     check_is_fitted,
     validate_data,
+    validate_targets,
 )
 from gradscratch.nonparametric._distances import (
     chunk_rows,
     iter_chunks,
+    metric_power,
     pairwise_distances,
     resolve_metric,
     squared_norms,
 )
+from gradscratch.nonparametric._limits import check_powers_finite
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor"]
 
@@ -117,6 +121,13 @@ def _neighbor_weights(dist, weights):
     w = np.asarray(weights(dist), dtype=np.float64)
     if w.shape != dist.shape:
         raise ValueError("weights function must return an array of the shape of its input.")
+    if np.any(np.all(w == 0, axis=1)):
+        # A weighted vote or mean over weights that sum to 0 has no answer (scikit-learn's
+        # error and message).
+        raise ValueError(
+            "All neighbors of some sample is getting zero weights. Please modify 'weights' "
+            "to avoid this case if you are using a user-defined function."
+        )
     return w
 
 
@@ -133,8 +144,12 @@ class _KNeighbors(BaseEstimator):
             )
         self._metric = resolve_metric(self.metric, self.p)
 
+    def _check_scale(self, X):
+        check_powers_finite(X, type(self).__name__, power=metric_power(self._metric, self.p))
+
     def _fit_points(self, X):
         self._check_params()
+        self._check_scale(X)
         self._fit_X = X
         self._fit_sq_norms = squared_norms(X) if self._metric == "euclidean" else None
         # Training points as contiguous columns, with their squared norms as one more row:
@@ -169,7 +184,11 @@ class _KNeighbors(BaseEstimator):
         if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:
             raise ValueError(f"n_neighbors must be an integer >= 1, got {k!r}.")
         exclude_self = X is None
-        X = self._fit_X if exclude_self else validate_data(self, X, reset=False)
+        if not exclude_self:
+            X = validate_data(self, X, reset=False)
+            self._check_scale(X)
+        else:
+            X = self._fit_X
         available = self.n_samples_fit_ - int(exclude_self)
         if k > available:
             raise ValueError(
@@ -249,9 +268,13 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighbors):
     n_neighbors : int, default=5
     weights : {"uniform", "distance"} or callable, default="uniform"
         A callable maps an array of distances to an array of weights of the same shape.
-    metric : {"euclidean", "manhattan", "chebyshev", "minkowski", "cosine"}, default="euclidean"
-    p : float, default=2
-        Power of the minkowski metric (``metric="minkowski"`` only).
+    metric : {"minkowski", "euclidean", "manhattan", "chebyshev", "cosine"}, default="minkowski"
+        As scikit-learn's: the default minkowski distance ``(sum_j |x_j - y_j|^p)^(1/p)``
+        with ``p=2`` is the euclidean one, ``p=1`` manhattan, ``p=inf`` chebyshev
+        (``effective_metric_`` names the one computed).
+    p : float > 0, default=2
+        Power of the minkowski metric (ignored by the other metrics, as in scikit-learn;
+        0 < p < 1 warns: the formula is then not a metric).
 
     Attributes
     ----------
@@ -261,7 +284,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighbors):
     n_features_in_ : int
     """
 
-    def __init__(self, n_neighbors=5, *, weights="uniform", metric="euclidean", p=2):
+    def __init__(self, n_neighbors=5, *, weights="uniform", metric="minkowski", p=2):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.metric = metric
@@ -290,7 +313,7 @@ class KNeighborsClassifier(ClassifierMixin, _KNeighbors):
         return proba / total
 
 
-class KNeighborsRegressor(RegressorMixin, _KNeighbors):
+class KNeighborsRegressor(MultiOutputMixin, RegressorMixin, _KNeighbors):
     """Average of the targets of the k nearest training points.
 
     ``f(x) = sum_j w_j y_j / sum_j w_j`` over the k nearest training points, with the weights
@@ -300,8 +323,9 @@ class KNeighborsRegressor(RegressorMixin, _KNeighbors):
     ----------
     n_neighbors : int, default=5
     weights : {"uniform", "distance"} or callable, default="uniform"
-    metric : {"euclidean", "manhattan", "chebyshev", "minkowski", "cosine"}, default="euclidean"
-    p : float, default=2
+    metric : {"minkowski", "euclidean", "manhattan", "chebyshev", "cosine"}, default="minkowski"
+    p : float > 0, default=2
+        As in :class:`KNeighborsClassifier`.
 
     Attributes
     ----------
@@ -310,24 +334,28 @@ class KNeighborsRegressor(RegressorMixin, _KNeighbors):
     n_features_in_ : int
     """
 
-    def __init__(self, n_neighbors=5, *, weights="uniform", metric="euclidean", p=2):
+    def __init__(self, n_neighbors=5, *, weights="uniform", metric="minkowski", p=2):
         self.n_neighbors = n_neighbors
         self.weights = weights
         self.metric = metric
         self.p = p
 
     def fit(self, X, y):
-        """Store the training points and their targets; returns ``self``."""
-        X, y = validate_data(self, X, y, y_numeric=True)
+        """Store the training points and their targets (y of shape (n,) or (n, n_outputs));
+        returns ``self``."""
+        X, y = validate_targets(self, X, y, column_vector="keep")
         self._y = y
         self._fit_points(X)
         return self
 
     def predict(self, X):
-        """(Weighted) mean target of the neighbours."""
+        """(Weighted) mean target of the neighbours: shape (n,), or (n, n_outputs) for a 2-D
+        y (a (n, 1) column included, as scikit-learn)."""
         check_is_fitted(self)
         ind, w = self._neighbors_and_weights(X)
         neighbor_y = self._y[ind]
         if w is None:
             return neighbor_y.mean(axis=1)
+        if neighbor_y.ndim == 3:
+            w = w[:, :, None]
         return (neighbor_y * w).sum(axis=1) / w.sum(axis=1)

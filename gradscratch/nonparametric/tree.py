@@ -16,12 +16,14 @@ import numpy as np
 from gradscratch.base import (
     BaseEstimator,
     ClassifierMixin,
+    MultiOutputMixin,
     RegressorMixin,
     check_classification_targets,
     check_is_fitted,
     check_random_state,
     check_sample_weight,
     validate_data,
+    validate_targets,
 )
 from gradscratch.nonparametric._binning import Binner
 from gradscratch.nonparametric._tree_engine import grow_tree
@@ -209,9 +211,12 @@ class DecisionTreeClassifier(ClassifierMixin, _BaseDecisionTree):
         return self.tree_.predict(X)
 
 
-class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
+class DecisionTreeRegressor(MultiOutputMixin, RegressorMixin, _BaseDecisionTree):
     __doc__ = (
         """CART regression tree (squared error: leaves predict the weighted mean of y).
+
+    A 2-D y (n, k) grows one tree for the k outputs, splitting on the squared error averaged
+    over them (scikit-learn's multi-output criterion); its leaves predict each output's mean.
 
     Parameters
     ----------
@@ -221,7 +226,8 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
         + """
     Attributes
     ----------
-    tree_ : Tree (flat node arrays; ``value`` holds each node's mean)
+    tree_ : Tree (flat node arrays; ``value`` (n_nodes, n_outputs) holds each node's mean)
+    n_outputs_ : int
     n_features_in_, feature_importances_
     """
     )
@@ -249,14 +255,16 @@ class DecisionTreeRegressor(RegressorMixin, _BaseDecisionTree):
         self.random_state = random_state
 
     def fit(self, X, y, sample_weight=None):
-        """Grow the tree on ``X`` (n, p) and real targets ``y``."""
-        X, y = validate_data(self, X, y, y_numeric=True, dtype=DTYPE)
+        """Grow the tree on ``X`` (n, p) and real targets ``y`` (n,) or (n, n_outputs)."""
+        X, y = validate_targets(self, X, y, column_vector="ravel", dtype=DTYPE)
+        self.n_outputs_ = 1 if y.ndim == 1 else y.shape[1]
         return self._fit(X, y, sample_weight)
 
     def predict(self, X):
-        """Mean target of each sample's leaf."""
+        """Mean target of each sample's leaf: shape (n,), or (n, n_outputs)."""
         X = self._validate_X_predict(X)
-        return self.tree_.predict(X)[:, 0]
+        value = self.tree_.predict(X)
+        return value[:, 0] if self.n_outputs_ == 1 else value
 
 
 def export_text(decision_tree, feature_names=None, decimals=2):
@@ -288,7 +296,7 @@ def _render(t, names, classes, decimals):
             if classes is not None:
                 out.append(f"{indent} class: {classes[np.argmax(v)]}")
             else:
-                out.append(f"{indent} value: [{v[0]:.{decimals}f}]")
+                out.append(f"{indent} value: [{', '.join(f'{x:.{decimals}f}' for x in v)}]")
             return
         name, thr = names[t.feature[node]], t.threshold[node]
         out.append(f"{indent} {name} <= {thr:.{decimals}f}")

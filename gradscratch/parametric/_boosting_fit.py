@@ -26,6 +26,39 @@ def _quantile(x, q, w):
     return float(np.quantile(x, q, weights=w, method="inverted_cdf"))
 
 
+def _power_of_two(x):
+    """The power of two 2^floor(log2 x) (1 for x = 0): dividing by it is exact."""
+    return float(2.0 ** np.floor(np.log2(x))) if x > 0 else 1.0
+
+
+def _no_overshoot(loss, y, F, move, m, w, idx, max_halvings=50):
+    """The stage's move, halved while it raises the training loss: a backtracking line
+    search on the stage weight a_k (Friedman's rho_m), on the rows the leaves were fitted to.
+
+    A regression leaf's value is the exact minimizer of its own loss, so with
+    ``learning_rate`` <= 1 the loss cannot rise (by convexity) and this only confirms it; a
+    classification leaf's value is one Newton step (TreeBoost), and the K trees of a
+    multiclass stage move the K scores at once on a diagonal Hessian, which overshoots at a
+    large ``learning_rate`` (measured: training log-loss 1e248 at learning_rate=1, 3 classes).
+    Nesterov's momentum step is not a descent step and is left as it is.
+    """
+    rows = slice(None) if idx is None else idx
+    y, w, F0 = y[rows], w[rows], F[rows]
+    if not w.sum() > 0:
+        return move
+    U = move[m : m + F.size].reshape(F.shape)[rows]
+    before = loss.mean(y, F0, w)
+    for _ in range(max_halvings):
+        try:
+            after = loss.mean(y, F0 + U, w)
+        except ValueError:  # the loss is not finite there: too far
+            after = np.inf
+        if after <= before + 1e-12 * abs(before):
+            return move
+        move, U = 0.5 * move, 0.5 * U
+    return 0.0 * move
+
+
 class BaseBoosting(BaseEstimator):
     def __init__(
         self,
@@ -238,6 +271,8 @@ class BaseBoosting(BaseEstimator):
             move = np.concatenate([e, U.ravel()] + ([] if Uv is None else [Uv.ravel()]))
             if not newton:
                 move, state = opt.update(-move, state)
+            if not isinstance(opt, optim.Nesterov):
+                move = _no_overshoot(loss, yt, F, move, m, w, idx)
             coef = coef + move[:m]
             F = F + move[m : m + F.size].reshape(shape)
             history.append(coef.copy())
@@ -296,8 +331,15 @@ class BaseBoosting(BaseEstimator):
                 **common,
             )
         else:
-            # the L2(w) projection of -g: weighted least squares (scikit-learn's choice)
-            tree = grow_tree(codes_in, -g_in, criterion="squared_error", **common)
+            # the L2(w) projection of -g: weighted least squares (scikit-learn's choice), on
+            # -g / s, s the power of two at its largest entry: the same splits (an exact
+            # rescaling), but the engine's purity test (impurity <= eps) is then relative to
+            # the gradients' size, so that pinball(1/2) (gradients +-1/2) and the absolute
+            # error (+-1) grow the same trees, and y's units do not stop a tree from growing
+            s = _power_of_two(np.max(np.abs(g_in[w_in > 0]), initial=0.0))
+            tree = grow_tree(codes_in, -g_in / s, criterion="squared_error", **common)
+            tree.impurity *= s * s  # the loss decreases of feature_importances_, unscaled
+            tree.value *= s
         leaves = np.nonzero(tree.children_left == -1)[0]
         where = np.full(tree.node_count, -1)
         where[leaves] = np.arange(len(leaves))

@@ -20,6 +20,8 @@ from gradscratch.losses import LOSSES
 
 __all__ = ["BoostingLoss", "has_curvature", "leaf_line_search"]
 
+EPS = np.finfo(np.float64).eps
+
 
 def _name(fun):
     return getattr(fun, "__name__", None) or getattr(getattr(fun, "func", None), "__name__", "")
@@ -162,20 +164,29 @@ def make_loss(loss, params, n_outputs, allowed):
 
 
 def leaf_line_search(
-    loss, y, F, leaf, c0, column=None, max_iter=100, max_doublings=8, exact=True, weight=None
+    loss, y, F, leaf, c0, column=None, max_iter=100, max_doublings=60, exact=True, weight=None
 ):
     """Per-leaf constants c_j = argmin_c sum_{i in leaf j} w_i l(y_i, F_i + c), all at once.
 
     ``leaf`` (n,) holds leaf numbers 0..J-1; ``c0`` (J,) is the start (the tree's own fit);
     ``column``: for K outputs, the class whose raw score the tree moves (others fixed);
     ``weight`` (n,): sample weights w_i (None: all ones).
-    For a convex loss the leaf derivative D_j(c) = sum_{i in j} l'(y_i, F_i + c) is
-    nondecreasing; each leaf gets a bracket [lo, hi] with D(lo) <= 0 <= D(hi) (found by
-    doubling, at most ``max_doublings`` times), then bisection, with a Newton step D/H
-    taken whenever it lands inside the bracket. Leaf sums are ``np.bincount`` over the
-    samples: no loop over leaves or samples.
-    Squared error is solved at the start (the tree's mean), absolute and quantile losses by
-    bisection to the leaf's median / quantile.
+
+    For a convex loss the leaf derivative D_j(c) = sum_{i in j} w_i l'(y_i, F_i + c) is
+    nondecreasing and c_j is where it changes sign. The search keeps a bracket
+    lo_j <= c_j <= hi_j (D(lo) <= 0 <= D(hi)) and never steps outside it, so it cannot
+    overshoot. For a loss of one output the bracket starts as the range of the leaf's
+    residuals y_i - F_i (rows of positive weight), which holds c_j for every loss of the
+    residual minimized at 0 (squared, absolute, Huber, pinball); where the signs of D say
+    otherwise (a user's loss) it is widened by doubling, and a leaf whose D keeps one sign
+    as far as the doublings reach moves to the far end in the descent direction. Inside the
+    bracket a Newton step D/H is taken where the loss has curvature, the step lands inside,
+    and the previous step halved |D|; otherwise the bracket is bisected, until |D| is
+    rounding (1e-12 of sum w |l'|) or the bracket is (4 eps |c| + 1e-14 of its starting
+    width: the leaf loss is then within rounding of its minimum). A loss without
+    curvature (absolute, quantile) is searched by bisection alone: its path depends only on
+    the signs of D, so pinball(1/2), half the absolute error, gives the same leaves.
+    Leaf sums are ``np.bincount`` over the samples: no loop over leaves or samples.
 
     ``exact=False``: one Newton-Raphson step from ``c0`` instead (Friedman's TreeBoost for the
     logistic loss), where the leaf has curvature. On classification the exact minimizer of a
@@ -184,56 +195,38 @@ def leaf_line_search(
     """
     J = len(c0)
     w = np.ones(len(leaf)) if weight is None else np.asarray(weight, dtype=np.float64)
-    count = np.bincount(leaf, w, minlength=J)
+    c0 = np.asarray(c0, dtype=np.float64)
 
     def derivs(c, hessian=True):
+        """(D, H, sum w |l'|) per leaf at the leaf constants c."""
         if column is None:
             Fc = F + c[leaf]
         else:
             Fc = F.copy()
             Fc[:, column] += c[leaf]
-        if not hessian:  # bisection alone needs only the sign of the derivative
+        if hessian:
+            g, h = loss.gradient_hessian(y, Fc, column)
+            H = np.bincount(leaf, w * h, minlength=J)
+        else:  # bisection needs only the sign of the derivative
             g = loss.gradient(y, Fc)
             g = g if column is None else g[:, column]
-            return np.bincount(leaf, w * g, minlength=J), np.zeros(J)
-        g, h = loss.gradient_hessian(y, Fc, column)
-        return np.bincount(leaf, w * g, minlength=J), np.bincount(leaf, w * h, minlength=J)
+            H = np.zeros(J)
+        D = np.bincount(leaf, w * g, minlength=J)
+        return D, H, np.bincount(leaf, w * np.abs(g), minlength=J)
 
-    def small(D, c):
-        return np.abs(D) <= 1e-9 * count * (1.0 + np.abs(c))
-
-    c = np.asarray(c0, dtype=np.float64).copy()
-    D, H = derivs(c)
     if not exact:
+        D, H, _ = derivs(c0)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(H > 0, c - D / H, c)
-    # a Newton polish first: exact for quadratic losses, quick for smooth ones
-    for _ in range(3):
-        done = small(D, c)
-        if done.all():
-            return c
-        ok = (H > 0) & ~done
-        if not ok.any():
-            break
-        trial = c.copy()
-        trial[ok] = c[ok] - D[ok] / H[ok]
-        Dt, Ht = derivs(trial)
-        better = ok & (np.abs(Dt) < np.abs(D))
-        if not better.any():
-            break
-        c[better], D[better], H[better] = trial[better], Dt[better], Ht[better]
-    final = small(D, c)
-    curved = bool(np.any(H > 0))  # without curvature (absolute, quantile): no Newton steps
-    # bracket: D(lo) <= 0 <= D(hi), widening by doubling
-    if column is None:  # the bracket's scale: the weighted standard deviation of y
-        mean = np.average(y, weights=w)
-        spread = float(np.sqrt(np.average((y - mean) ** 2, weights=w)))
-    else:
-        spread = 0.0
-    width = np.maximum(1.0, np.abs(c)) + spread
-    lo, hi, Dlo, Dhi = c.copy(), c.copy(), D.copy(), D.copy()
+            return np.where(H > 0, c0 - D / H, c0)
+    g, h = loss.gradient_hessian(y, F, column)
+    curved = has_curvature(g, h, w)
+    lo, hi = _start_bracket(y, F, leaf, c0, w, column)
+    weighted = np.bincount(leaf, w, minlength=J) > 0
+    Dlo, Dhi = derivs(lo, False)[0], derivs(hi, False)[0]
+    width = np.maximum(hi - lo, _spread(y, w, column) + np.abs(c0))
+    width = np.where(width > 0, width, 1.0)
     for _ in range(max_doublings):
-        need_lo, need_hi = ~final & (Dlo > 0), ~final & (Dhi < 0)
+        need_lo, need_hi = weighted & (Dlo > 0), weighted & (Dhi < 0)
         if not (need_lo.any() or need_hi.any()):
             break
         lo = np.where(need_lo, lo - width, lo)
@@ -241,26 +234,49 @@ def leaf_line_search(
         width = np.where(need_lo | need_hi, 2.0 * width, width)
         Dlo = np.where(need_lo, derivs(lo, False)[0], Dlo)
         Dhi = np.where(need_hi, derivs(hi, False)[0], Dhi)
-    # no sign change within reach: the leaf loss keeps decreasing (a pure leaf under
-    # log-loss, whose minimizer is at infinity); it keeps its Newton-polished value
-    final |= (Dlo > 0) | (Dhi < 0)
-    lo = np.where(Dlo <= 0, lo, c)  # a side found at the start is the start itself
-    hi = np.where(Dhi >= 0, hi, c)
+    # D keeps one sign over the reach: the loss decreases towards that end
+    c = np.where(Dlo > 0, lo, np.where(Dhi < 0, hi, c0))
+    done = ~weighted | (Dlo > 0) | (Dhi < 0)
+    x = np.where((c0 > lo) & (c0 < hi), c0, 0.5 * (lo + hi)) if curved else 0.5 * (lo + hi)
+    x = np.where(done, c, x)
+    resolution = 1e-14 * (hi - lo)
+    D_prev = np.full(J, np.inf)
     for _ in range(max_iter):
-        if final.all():
-            break
+        D, H, G = derivs(x, curved)
+        hit = ~done & ((D == 0) | (np.abs(D) <= 1e-12 * G))
+        c, done = np.where(hit, x, c), done | hit
+        lo, hi = np.where(D < 0, x, lo), np.where(D > 0, x, hi)
         mid = 0.5 * (lo + hi)
-        D, H = derivs(mid, curved)
-        stop = ~final & (small(D, mid) | (hi - lo <= 1e-10 * (1.0 + np.abs(mid) + spread)))
-        c[stop], final = mid[stop], final | stop
-        lo, hi = np.where(D <= 0, mid, lo), np.where(D >= 0, mid, hi)
+        tight = ~done & (hi - lo <= 4 * EPS * (np.abs(lo) + np.abs(hi)) + resolution)
+        c, done = np.where(tight, mid, c), done | tight
+        if done.all():
+            break
         with np.errstate(divide="ignore", invalid="ignore"):
-            newton = mid - D / H
-        inside = ~final & (H > 0) & (newton > lo) & (newton < hi)
-        if inside.any():
-            Dn, _ = derivs(np.where(inside, newton, mid), False)
-            lo = np.where(inside & (Dn <= 0), newton, lo)
-            hi = np.where(inside & (Dn >= 0), newton, hi)
-            stop = inside & small(Dn, newton)
-            c[stop], final = newton[stop], final | stop
-    return np.where(final, c, 0.5 * (lo + hi))
+            newton = x - D / H
+        fast = curved & (H > 0) & (newton > lo) & (newton < hi) & (np.abs(D) <= 0.5 * D_prev)
+        D_prev = np.where(fast, np.abs(D), np.inf)
+        x = np.where(done, c, np.where(fast, newton, mid))
+    return np.where(done, c, 0.5 * (lo + hi))
+
+
+def _start_bracket(y, F, leaf, c0, w, column):
+    """The range of each leaf's residuals y_i - F_i over its rows of positive weight (one
+    output), or the point c0 (K outputs: the doubling search widens it)."""
+    J = len(c0)
+    if column is not None:
+        return c0.copy(), c0.copy()
+    r = y - F
+    lo, hi = np.full(J, np.inf), np.full(J, -np.inf)
+    on = w > 0
+    np.minimum.at(lo, leaf[on], r[on])
+    np.maximum.at(hi, leaf[on], r[on])
+    empty = lo > hi
+    return np.where(empty, c0, lo), np.where(empty, c0, hi)
+
+
+def _spread(y, w, column):
+    """The weighted standard deviation of y (one output): a scale for widening brackets."""
+    if column is not None:
+        return 0.0
+    mean = np.average(y, weights=w)
+    return float(np.sqrt(np.average((y - mean) ** 2, weights=w)))

@@ -140,10 +140,12 @@ class ElasticNetProblem:
     def objective(self, data, x0, columns=None, callback=None):
         """The :class:`Objective` of the problem on ``data`` (the features ``columns``)."""
         scale = self.scale if columns is None else self.scale[columns]
+        # Without an L1 part the problem is a smooth quadratic (ridge's): Newton solves it in
+        # one step on any conditioning, where FISTA's rate degrades with it.
         return Objective(
             fun=self.smooth(data),
             x0=x0,
-            default_optimizer=optim.FISTA(),
+            default_optimizer=optim.FISTA() if self.l1 > 0 else optim.Newton(),
             prox=self.prox,
             scale=scale,
             divisor=self.divisor,

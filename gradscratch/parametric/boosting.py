@@ -49,6 +49,14 @@ included); an integer weight is a repeated row, up to exact ties between splits.
   momentum 0.52: 0.932 (scikit-learn 0.926, gradient descent 0.925). An explicit
   ``momentum`` is used as given.
 
+No stage raises the training loss. A regression leaf's value is the exact minimizer of its
+own loss, searched inside the range of the leaf's residuals (a bracket it never leaves, see
+``leaf_line_search``), so with ``learning_rate`` <= 1 convexity forbids a rise; a stage whose
+move raises the loss anyway (a classification leaf's single Newton step, the K trees of a
+multiclass stage moving all scores at once) is halved until it does not, a backtracking line
+search on its weight a_k (Nesterov's momentum steps excepted). The halvings show in
+``stage_weights_``.
+
 The default optimizer, chosen by measurement, is Newton boosting for squared error and
 log-loss (same test R^2 as gradient descent on squared error; on log-loss the same accuracy
 on breast cancer, 0.9 point better on digits, the lowest test log-loss in
@@ -66,6 +74,7 @@ from gradscratch.base import (
     RegressorMixin,
     check_classification_targets,
     check_is_fitted,
+    check_sample_weight,
     validate_data,
 )
 from gradscratch.losses import log_softmax
@@ -114,8 +123,9 @@ _ATTRS_DOC = """
         The constant F_0 = argmin_c sum_i l(y_i, c) (found by ``optim.Newton``).
     estimators_ : ndarray of Tree, shape (n_estimators_, 1 or n_classes)
     stage_weights_ : ndarray of shape (n_estimators_, n_estimators_)
-        Row k: the weight of each tree in the model after stage k (all ones up to k for
-        gradient descent and Newton, the momentum combination for Nesterov).
+        Row k: the weight of each tree in the model after stage k (ones up to k for
+        gradient descent and Newton, halved where a stage's full step would have raised the
+        training loss; the momentum combination for Nesterov).
     n_estimators_ : int
         Stages fitted (fewer than ``n_estimators`` after early stopping).
     train_score_ : ndarray of shape (n_estimators_,)
@@ -278,6 +288,15 @@ class GradientBoostingClassifier(ClassifierMixin, BaseBoosting):
                 "GradientBoostingClassifier needs samples of at least 2 classes in the data, "
                 f"but the data contain only one class: {self.classes_[0]!r}."
             )
+        if sample_weight is not None:
+            # scikit-learn's rule and message: the classes present are those of positive weight
+            weights = check_sample_weight(sample_weight, len(y_idx))
+            present = np.count_nonzero(np.bincount(y_idx, weights=weights, minlength=K))
+            if present < 2:
+                raise ValueError(
+                    f"y contains {present} class after sample_weight trimmed classes with "
+                    "zero weights, while a minimum of 2 classes are required."
+                )
         if K == 2:
             target, names = y_idx.astype(np.float64), {"log_loss": "log_loss"}
             loss = make_loss(self.loss, {}, 1, names)

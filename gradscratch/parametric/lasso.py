@@ -14,10 +14,17 @@ import numbers
 
 import numpy as np
 
+import optim
 from gradscratch.base import check_array, check_sample_weight, validate_data
 from gradscratch.parametric._enet import ElasticNetProblem, Settings, solve
 from gradscratch.parametric._least_squares import LeastSquares
-from gradscratch.parametric._model import check_non_negative
+from gradscratch.parametric._model import (
+    Objective,
+    check_non_negative,
+    jacobi_scale,
+    minimize_objective,
+)
+from gradscratch.parametric._orthogonal import least_squares_route
 from gradscratch.parametric.linear import LinearModel
 
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
@@ -53,7 +60,11 @@ class ElasticNet(LinearModel):
     fit_intercept : bool, default=True
         Fit the unpenalized intercept b (by centring the data).
     optimizer : optim optimizer or None, default=None
-        None runs ``optim.FISTA()`` on working sets of features (fast; see below). An
+        None runs ``optim.FISTA()`` on working sets of features (fast; see below); without
+        an L1 part (``l1_ratio=0`` or ``alpha=0``) the problem is a smooth quadratic and
+        None runs ``optim.Newton()``, which solves it in one step on any conditioning
+        (``l1_ratio=0``: Ridge with ``alpha_ridge = W * alpha``; ``alpha=0``: least
+        squares on LinearRegression's data term, orthogonal on an ill-conditioned design). An
         optimizer given here is run on the whole problem in one call, so that its trace is
         that method's convergence history: ``optim.ProximalGradient()`` (ISTA),
         ``optim.FISTA()``, or any first-order method, which applies the prox after its step.
@@ -137,14 +148,42 @@ class ElasticNet(LinearModel):
         previous = getattr(self, "coef_", None)
         if self.warm_start and previous is not None and np.shape(previous) == (p,):
             w0 = np.array(previous, dtype=np.float64)
-        w, gap, result, gaps = solve(problem, w0, self, self.optimizer is None)
-        self.optim_result_ = result
-        self.n_iter_ = result.n_iter
+        if alpha == 0 and self.optimizer is None:
+            # No penalty at all: least squares, on LinearRegression's route (orthogonal where
+            # the Gram matrix would lose digits to an ill-conditioned design).
+            w = self._least_squares(X, y, weights)
+            gaps = [problem.gap(data, w0)[0]]
+            gap = problem.gap(data, w)[0]
+            gaps.append(gap)
+        else:
+            w, gap, result, gaps = solve(problem, w0, self, self.optimizer is None)
+            self.optim_result_ = result
+            self.n_iter_ = result.n_iter
         self.coef_ = w
         self.intercept_ = data.intercept(w) if self.fit_intercept else 0.0
         self.dual_gap_ = float(gap)
         self.gap_history_ = np.asarray(gaps)
         return self
+
+    def _least_squares(self, X, y, weights):
+        """argmin RSS(w) / (2W) by Newton on LinearRegression's data term (one step: the
+        RSS is quadratic); sets ``optim_result_`` and returns the coefficients."""
+        data = least_squares_route(X, y, weights, self.fit_intercept)
+        W2 = 2.0 * data.weight_sum
+
+        def loss(u):
+            return data.rss(u) / W2
+
+        objective = Objective(
+            fun=loss,
+            x0=np.zeros(X.shape[1]),
+            default_optimizer=optim.Newton(),
+            scale=jacobi_scale(data.curvature, data.rss_scale),
+            divisor=data.rss_scale / W2,
+        )
+        w = data.to_coef(minimize_objective(self, objective))
+        self.optim_result_.x = w
+        return w
 
 
 class Lasso(ElasticNet):

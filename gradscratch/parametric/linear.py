@@ -6,10 +6,12 @@ import numpy as np
 import optim
 from gradscratch.base import (
     BaseEstimator,
+    MultiOutputMixin,
     RegressorMixin,
     check_is_fitted,
     check_sample_weight,
     validate_data,
+    validate_targets,
 )
 from gradscratch.parametric._least_squares import LeastSquares
 from gradscratch.parametric._model import (
@@ -36,36 +38,71 @@ class LinearModel(ParametricModel, RegressorMixin, BaseEstimator):
     def _data_term(self, X, y, sample_weight):
         return LeastSquares(X, y, sample_weight, self.fit_intercept)
 
+    # scikit-learn's Ridge keeps coef_ 1-D for a (n, 1) target (LinearRegression does not)
+    _column_vector_coef_1d = False
+
     def fit(self, X, y, sample_weight=None):
-        """Fit the coefficients; ``sample_weight`` weighs each squared residual."""
+        """Fit the coefficients; ``sample_weight`` weighs each squared residual.
+
+        ``y`` of shape (n, k) fits k outputs: the loss is the sum of the k losses, which
+        separates into one fit per column, each through the same data term and optimizer
+        (``coef_`` of shape (k, p), ``intercept_`` (k,), ``optim_result_`` a list).
+        """
         self._check_common_params()
         self._check_params()
-        X, y = validate_data(self, X, y, y_numeric=True)
+        X, y = validate_targets(self, X, y, column_vector="keep")
         weights = check_sample_weight(sample_weight, X.shape[0])
+        if y.ndim == 2:
+            return self._fit_outputs(X, y, weights)
+        w, intercept, params, data = self._fit_one(X, y, weights)
+        self.coef_, self.intercept_ = w, intercept
+        self._inference_stats = least_squares_statistics(data, params, X, y, weights)
+        return self
+
+    def _fit_one(self, X, y, weights):
         data = self._data_term(X, y, weights)
         params = minimize_objective(self, self._objective(data))
         w = data.to_coef(params)
         self.optim_result_.x = w  # the coefficients, whichever coordinates the route used
-        self.coef_ = w
-        self.intercept_ = data.intercept(w) if self.fit_intercept else 0.0
-        self._inference_stats = least_squares_statistics(data, params, X, y, weights)
+        return w, data.intercept(w) if self.fit_intercept else 0.0, params, data
+
+    def _fit_outputs(self, X, Y, weights):
+        coefs, intercepts, results = [], [], []
+        for j in range(Y.shape[1]):
+            w, intercept, _, _ = self._fit_one(X, Y[:, j], weights)
+            coefs.append(w)
+            intercepts.append(intercept)
+            results.append(self.optim_result_)
+        self.coef_ = np.array(coefs)
+        if self._column_vector_coef_1d and Y.shape[1] == 1:
+            self.coef_ = self.coef_[0]
+        self.intercept_ = np.array(intercepts) if self.fit_intercept else 0.0
+        self.optim_result_ = results
+        self.n_iter_ = np.array([r.n_iter for r in results])
+        self._inference_stats = None
         return self
 
     def summary(self, alpha=0.05, feature_names=None):
         """OLS inference table: see :func:`gradscratch.parametric.inference.linear_summary`."""
+        check_is_fitted(self)
+        if getattr(self, "_inference_stats", None) is None:
+            raise ValueError(
+                "summary() describes a single-output fit; this model was fitted on a 2-D y "
+                "(several outputs): fit one model per column of y for its table."
+            )
         return linear_summary(self, alpha=alpha, feature_names=feature_names)
 
     def _check_params(self):
         pass
 
     def predict(self, X):
-        """X @ coef_ + intercept_."""
+        """X @ coef_ + intercept_ (shape (n,), or (n, k) for a fit on k outputs)."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
-        return X @ self.coef_ + self.intercept_
+        return X @ np.transpose(self.coef_) + self.intercept_
 
 
-class LinearRegression(LinearModel):
+class LinearRegression(MultiOutputMixin, LinearModel):
     """Ordinary least squares.
 
     Minimizes the residual sum of squares ``sum_i s_i (y_i - x_i w - b)^2`` (s_i the sample
@@ -96,11 +133,12 @@ class LinearRegression(LinearModel):
 
     Attributes
     ----------
-    coef_ : ndarray of shape (n_features,)
-    intercept_ : float
-    n_iter_ : int
+    coef_ : ndarray of shape (n_features,) or (n_targets, n_features)
+        (n_targets, n_features) for a 2-D y, a (n, 1) column included (scikit-learn's).
+    intercept_ : float or ndarray of shape (n_targets,)
+    n_iter_ : int (an array of one per target for a 2-D y)
     n_features_in_ : int
-    optim_result_ : optim.OptimizeResult
+    optim_result_ : optim.OptimizeResult (a list of one per target for a 2-D y)
         The optimizer's result, with its per-iteration ``trace``.
 
     Examples
@@ -131,7 +169,7 @@ class LinearRegression(LinearModel):
         )
 
 
-class Ridge(LinearModel):
+class Ridge(MultiOutputMixin, LinearModel):
     """Least squares with an L2 penalty on the coefficients (not on the intercept).
 
     Minimizes ``sum_i s_i (y_i - x_i w - b)^2 + alpha * ||w||_2^2``, scikit-learn's ``Ridge``
@@ -158,8 +196,12 @@ class Ridge(LinearModel):
 
     Attributes
     ----------
-    coef_, intercept_, n_iter_, n_features_in_, optim_result_ : as in LinearRegression.
+    coef_, intercept_, n_iter_, n_features_in_, optim_result_ : as in LinearRegression,
+        except that a (n, 1) y gives a 1-D ``coef_`` (and ``intercept_`` of shape (1,)), as
+        scikit-learn's Ridge does.
     """
+
+    _column_vector_coef_1d = True
 
     def __init__(self, alpha=1.0, fit_intercept=True, optimizer=None, max_iter=None, tol=1e-8):
         self.alpha = alpha
