@@ -70,14 +70,11 @@ def test_perfect_separation_in_logistic():
 
 @pytest.mark.parametrize(
     "make",
-    [
-        lambda: Ridge(),
-        lambda: Lasso(alpha=0.01),
-        lambda: GradientBoostingRegressor(n_estimators=3),
-    ],
-    ids=["Ridge", "Lasso", "GradientBoostingRegressor"],
+    [lambda: Lasso(alpha=0.01), lambda: GradientBoostingRegressor(n_estimators=3)],
+    ids=["Lasso", "GradientBoostingRegressor"],
 )
 def test_column_vector_y(make):
+    """(Ridge and LinearRegression fit a column vector as one output, as scikit-learn's do.)"""
     model = make()
     _here(_caught(DataConversionWarning, lambda: model.fit(X, Y[:, None])))
 
