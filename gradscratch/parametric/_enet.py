@@ -1,4 +1,17 @@
-"""The elastic-net problem, its duality gap, and the working-set solver behind Lasso/ElasticNet.
+"""Lasso and elastic net, fast: the minimizer ``plain_elastic_net`` computes, by working sets.
+
+Same as the plain version (``plain_elastic_net`` in ``lasso.py``, one FISTA run on all
+features): :func:`solve_working_sets` returns a point where the stationarity measure of the
+*full* problem (every feature, :meth:`ElasticNetProblem.stationarity`) is <= ``tol``, the
+test that ends the plain run, on the same objective in the same standardized coordinates;
+``tests/test_plain_lasso.py`` asserts both agree on random problems.
+
+Faster, because the optimizer never iterates on the whole problem: each round solves the
+problem restricted to a few features (the support and those nearest to violating the KKT
+conditions), whose smooth part is a k x k Gram block instead of n x p products; features
+the gap-safe rule proves zero at the optimum leave for good; and once the support is
+known, one Newton solve with the signs fixed lands on the optimum, where FISTA would still
+be iterating on an ill-conditioned block.
 
 The problem, scikit-learn's objective with W = sum of the sample weights (n without them):
 
@@ -8,25 +21,17 @@ The problem, scikit-learn's objective with W = sum of the sample weights (n with
 The smooth part RSS / (2W) + l2 / 2 ||w||^2 is an autograd function built on
 :class:`LeastSquares`; the L1 part is ``optim.prox.L1``. As every parametric model, the fit is
 run in standardized coordinates (P divided by P(0) = ||y_c||^2_S / (2W), w = scale * z) and
-stops once the prox-gradient mapping there has no component above ``tol``
-(:func:`ElasticNetProblem.stationarity` computes that measure for the full problem). The
-duality gap is computed alongside, as scikit-learn's: with the dual point
+stops once the prox-gradient mapping there has no component above ``tol``. The duality gap
+is computed alongside, as scikit-learn's: with the dual point
 theta = R / max(1, ||X^T R - W l2 w||_inf / (W l1)) (R the residual), G(w) = P(w) - D(theta)
 bounds P(w) - P* from above; it is reported (``dual_gap_``) and drives the screening.
 
-Speed (the default solver): a working set. FISTA solves the problem restricted to a few
-features (the support and the features nearest to violating the KKT conditions
-|X_j^T R| / W <= l1), on their Gram block, which is tiny; the stationarity of the full problem
-is then checked on all features, features that the gap-safe rule (Ndiaye et al., 2017;
-scikit-learn's rule) proves to be zero at the optimum are discarded, and the set grows until
-the full problem meets the tolerance. Each subproblem is the same loss and the same prox,
-solved through optim. Once a round has run long (or a warm start brings a support, as along a
-path), the support is polished: with the signs s fixed the L1 term is the linear l1 s.w, and
-``optim.Newton`` solves that smooth quadratic on the support in one step; the point is kept
-only if the signs hold and the objective does not rise, and the full problem's measure decides
-as always.
+The estimators' ``working_set`` parameter chooses the solver: :func:`solve_working_sets`
+(True, the default) or :func:`solve_whole` (False: the plain algorithm on the estimator's
+data, one optim run on the whole problem, the duality gap recorded after every iteration).
 """
 
+import numbers
 import time
 import warnings
 
@@ -38,16 +43,36 @@ from gradscratch._validation import ConvergenceWarning, warn_at_caller
 from gradscratch.parametric._model import Objective, jacobi_scale, minimize_objective
 from gradscratch.parametric._warnings import FitConvergenceWarning
 
-__all__ = ["ElasticNetProblem", "Settings", "solve"]
+__all__ = [
+    "DEFAULT_TOL",
+    "ElasticNetProblem",
+    "Settings",
+    "check_l1_ratio",
+    "check_working_set",
+    "solve_whole",
+    "solve_working_sets",
+]
 
+DEFAULT_TOL = 1e-8
+
+# The working-set solver's settings (none changes the optimum, only the route to it):
 MAX_OUTER = 100  # working-set rounds; each at least doubles precision or grows the set
-MIN_WORKING_SET = 10
-GAP_EVERY_ABOVE = 200
-ROUND_MAX_ITER = 200  # FISTA iterations per round before the support is polished
+MIN_WORKING_SET = 10  # the first set's size (then it doubles with the support)
+ROUND_MAX_ITER = 200  # optimizer iterations per round before the support is polished
 TOTAL_MAX_ITER = 10000  # the default budget of a working-set fit, over all rounds
 POLISH_AFTER = 20  # polish the support after rounds at least this long
-POLISH_MAX_SUPPORT = 500
+POLISH_MAX_SUPPORT = 500  # above this the polish's Newton solve costs more than a round
 POLISH_SMALL = 20  # always polish supports this small
+
+
+def check_l1_ratio(l1_ratio):
+    if not (isinstance(l1_ratio, numbers.Real) and 0 <= l1_ratio <= 1):
+        raise ValueError(f"l1_ratio must be a number in [0, 1], got {l1_ratio!r}.")
+
+
+def check_working_set(working_set):
+    if not isinstance(working_set, (bool, np.bool_)):
+        raise ValueError(f"working_set must be True or False, got {working_set!r}.")
 
 
 class Settings:
@@ -183,26 +208,50 @@ class _GramCache:
         return self.gram[np.ix_(at, at)]
 
 
-def solve(problem, w0, settings, working_sets=True):
-    """Minimize P from w0 until the full problem's stationarity measure <= settings.tol.
+def solve_whole(problem, w0, settings):
+    """Minimize P from w0 by one run of ``settings.optimizer`` (FISTA when None; Newton when
+    there is no L1 part) on the whole problem, until its stationarity measure <= settings.tol.
 
-    Returns (w, gap, result, gaps): ``result`` merges the optim runs (iterations, counts and
-    traces concatenated), ``gaps`` the duality gaps recorded along the way (after every
-    iteration of a single run; at the start of every round of the working-set solver).
+    Returns (w, gap, result, gaps): ``result`` is the run's OptimizeResult, ``gaps`` the
+    duality gap at w0 and after every iteration.
     """
+    w = np.array(w0, dtype=np.float64)
+    gaps = [problem.gap(problem.data, w)[0]]
+
+    def record_gap(snapshot):
+        gaps.append(problem.gap(problem.data, snapshot["x"])[0])
+
+    objective = problem.objective(problem.data, w, callback=record_gap)
+    w = minimize_objective(settings, objective)
+    return w, problem.gap(problem.data, w)[0], settings.optim_result_, gaps
+
+
+def solve_working_sets(problem, w0, settings):
+    """The minimizer of P that the plain algorithm computes (``plain_elastic_net`` in
+    ``lasso.py``; :func:`solve_whole` on the estimator's data), by working sets.
+
+    Same: the answer is a point where the stationarity measure of the *full* problem
+    (:meth:`ElasticNetProblem.stationarity`, every feature) is <= ``settings.tol``, the test
+    that ends one FISTA run on the whole problem; the rounds, the screening and the polish
+    only change how that point is reached.
+
+    Faster, because the optimizer never sees the whole problem: each round solves the
+    problem restricted to a few features (the support and those nearest to violating the KKT
+    conditions), whose smooth part is a k x k block of the Gram matrix (cached as features
+    enter) instead of n x p products; features the gap-safe rule (Ndiaye et al., 2017)
+    proves zero at the optimum leave for good; and once the support is known a Newton solve
+    with the signs fixed lands on the optimum, where FISTA would still be iterating on an
+    ill-conditioned block. Without an L1 part there is nothing to screen: the problem goes
+    to :func:`solve_whole` (one Newton step).
+
+    Returns (w, gap, result, gaps) as :func:`solve_whole`: ``result`` merges the rounds
+    (iterations, counts and traces concatenated), ``gaps`` holds the full problem's duality
+    gap at the start of every round.
+    """
+    if problem.l1 == 0:
+        return solve_whole(problem, w0, settings)
     start = time.perf_counter()
     w = np.array(w0, dtype=np.float64)
-    if not working_sets or problem.l1 == 0:
-        gaps = [problem.gap(problem.data, w)[0]]
-
-        def record_gap(snapshot):
-            gaps.append(problem.gap(problem.data, snapshot["x"])[0])
-
-        objective = problem.objective(problem.data, w, callback=record_gap)
-        w = minimize_objective(settings, objective)
-        result = settings.optim_result_
-        return w, problem.gap(problem.data, w)[0], result, gaps
-
     gaps, runs = [], []
     W, a, b = problem.W, problem.l1 * problem.W, problem.l2 * problem.W
     active = problem.norms2 > 0  # a constant column never enters: its correlation is 0
