@@ -10,6 +10,7 @@ legitimately zero in one and 1e-13 in the other); the others are drawn again.
 """
 
 import warnings
+from unittest import mock
 
 import numpy as np
 from hypothesis import assume, given, settings
@@ -17,6 +18,7 @@ from hypothesis import strategies as st
 
 import optim
 from gradscratch import ElasticNet
+from gradscratch.parametric import lasso
 from gradscratch.parametric.lasso import plain_elastic_net
 
 TOL = 1e-12
@@ -35,21 +37,16 @@ def _objective(X, y, coef, intercept, alpha, l1_ratio):
     return r @ r / (2 * len(y)) + l1 * np.abs(coef).sum() + 0.5 * l2 * coef @ coef
 
 
-@settings(max_examples=60, deadline=None)
-@given(
-    seed=st.integers(0, 2**31 - 1),
-    p=st.integers(1, 8),
-    extra_rows=st.integers(3, 30),
-    informative=st.integers(0, 8),
-    l1_ratio=st.sampled_from([1.0, 0.7, 0.3]),
-    fraction=st.floats(0.005, 0.9),
-)
-def test_working_sets_equal_one_fista_run(seed, p, extra_rows, informative, l1_ratio, fraction):
-    X, y = _problem(seed, p + extra_rows, p, informative)
-    n = len(y)
+def _assert_fast_equals_plain(seed, n, p, informative, l1_ratio, fraction, design):
+    X, y = _problem(seed, n, p, informative)
     Xc, yc = X - X.mean(0), y - y.mean()
     alpha = fraction * np.max(np.abs(Xc.T @ yc)) / (n * l1_ratio)
-    fast = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=TOL).fit(X, y)
+    # The working-set fit keeps the centred design (Gram blocks of the working set) from
+    # WORKING_SET_DESIGN_FEATURES on, the Gram matrix below: both routes, whatever p.
+    threshold = 0 if design else 10**9
+    with mock.patch.object(lasso, "WORKING_SET_DESIGN_FEATURES", threshold):
+        fast = ElasticNet(alpha=alpha, l1_ratio=l1_ratio, tol=TOL).fit(X, y)
+    assert fast.optim_result_.converged
     with warnings.catch_warnings():
         # At tol=1e-12 FISTA's line search can fail at the floor of precision after its
         # point met tol (optim then reports a failure): the comparisons below judge the answer.
@@ -68,3 +65,33 @@ def test_working_sets_equal_one_fista_run(seed, p, extra_rows, informative, l1_r
     slack = 1.0 - np.abs(corr) / (alpha * l1_ratio)
     assume(np.all(np.where(fast.coef_ == 0, slack, np.abs(z_fast)) > 1e-6))
     np.testing.assert_array_equal(fast.coef_ == 0, coef == 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    p=st.integers(1, 8),
+    extra_rows=st.integers(3, 30),
+    informative=st.integers(0, 8),
+    l1_ratio=st.sampled_from([1.0, 0.7, 0.3]),
+    fraction=st.floats(0.005, 0.9),
+    design=st.booleans(),
+)
+def test_working_sets_equal_one_fista_run(
+    seed, p, extra_rows, informative, l1_ratio, fraction, design
+):
+    _assert_fast_equals_plain(seed, p + extra_rows, p, informative, l1_ratio, fraction, design)
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    p=st.integers(30, 60),
+    informative=st.integers(1, 6),
+    l1_ratio=st.sampled_from([1.0, 0.7]),
+    fraction=st.floats(0.05, 0.5),
+)
+def test_working_sets_on_gram_blocks_equal_one_fista_run(seed, p, informative, l1_ratio, fraction):
+    """Supports of a few features among 30-60: the working sets grow through the cached
+    Gram blocks of the design (and pass to the full Gram matrix past half the features)."""
+    _assert_fast_equals_plain(seed, 2 * p, p, informative, l1_ratio, fraction, design=True)

@@ -89,11 +89,15 @@ def statistics(data, w):
     nz = np.flatnonzero(w)
     dense = 4 * nz.size > w.size  # then a plain product beats copying the columns out
     if data.use_gram:
-        Gw = data.gram @ w if dense else data.gram[:, nz] @ w[nz]
-        cw = float(data.Xty @ w)
-        return data.Xty - Gw, data.yy - 2.0 * cw + float(w @ Gw), data.yy - cw
+        return _gram_statistics(data, data.gram @ w if dense else data.gram[:, nz] @ w[nz], w)
     R = data.y - (data.X @ w if dense else data.X[:, nz] @ w[nz])
     return data.X.T @ R, float(R @ R), float(R @ data.y)
+
+
+def _gram_statistics(data, Gw, w):
+    """``statistics`` from Gw = G w, G the Gram matrix: p x p work, no pass over the rows."""
+    cw = float(data.Xty @ w)
+    return data.Xty - Gw, data.yy - 2.0 * cw + float(w @ Gw), data.yy - cw
 
 
 def duality_gap(w, corr, R2, Ry, l1, l2, W):
@@ -129,13 +133,9 @@ class ElasticNetProblem:
         # The standardized coordinates: P divided by P(0), w = scale * z with a unit Hessian
         # diagonal of the smooth part (column_ss / W + l2) in z.
         self.divisor = data.rss_scale / (2.0 * self.W)
-        self.scale = jacobi_scale(data.column_ss / self.W + self.l2, self.divisor)
-        if data.use_gram:
-            self.norms2 = np.diag(data.gram).copy()
-            self._cache = None
-        else:
-            self.norms2 = np.einsum("ij,ij->j", data.X, data.X)
-            self._cache = _GramCache(data.X)
+        self.norms2 = data.column_ss
+        self.scale = jacobi_scale(self.norms2 / self.W + self.l2, self.divisor)
+        self._cache = None if data.use_gram else _GramCache(data.X)
 
     def smooth(self, data):
         """RSS(w) / (2W) + l2 / 2 ||w||^2 on ``data`` (the full term or a restriction)."""
@@ -177,8 +177,15 @@ class ElasticNetProblem:
             callback=callback,
         )
 
-    def value(self, w):
-        _, R2, _ = statistics(self.data, w)
+    def full_statistics(self, w):
+        """``statistics(self.data, w)``; on the design, the residual from the cached columns
+        when they hold w's support (a pass over n x k, not n x p)."""
+        found = None if self._cache is None else self._cache.statistics(self.data, w)
+        return statistics(self.data, w) if found is None else found
+
+    def value(self, w, R2=None):
+        if R2 is None:
+            _, R2, _ = self.full_statistics(w)
         return R2 / (2.0 * self.W) + self.l1 * np.sum(np.abs(w)) + 0.5 * self.l2 * (w @ w)
 
     def restrict(self, columns):
@@ -187,25 +194,52 @@ class ElasticNetProblem:
 
 
 class _GramCache:
-    """Gram blocks of the features seen so far: a new feature costs one pass over them."""
+    """Gram blocks of the features seen so far: a new feature costs one pass over them.
+
+    The columns seen are copied once into a column-major buffer (so the cross products and
+    the residual X_T w read contiguous memory); once more than half the features have been
+    asked for, the full Gram matrix (one symmetric product, X^T X) costs less than growing
+    the blocks further, and replaces them.
+    """
 
     def __init__(self, X):
         self.X = X
-        self.pos = np.full(X.shape[1], -1)
-        self.cols = X[:, :0]
-        self.gram = np.zeros((0, 0))
+        n, p = X.shape
+        self.pos = np.full(p, -1)
+        self.k = 0
+        self.cols = np.empty((n, p // 2), order="F")
+        self.gram = np.empty((p // 2, p // 2))
 
     def block(self, columns):
         new = columns[self.pos[columns] < 0]
-        if new.size:
-            Xn = self.X[:, new]
-            cross = self.cols.T @ Xn
-            k = self.gram.shape[0]
-            self.gram = np.block([[self.gram, cross], [cross.T, Xn.T @ Xn]])
-            self.cols = np.hstack([self.cols, Xn])
-            self.pos[new] = np.arange(k, k + new.size)
+        if new.size and 2 * (self.k + new.size) > self.X.shape[1]:
+            self.gram, self.cols = self.X.T @ self.X, None
+            self.pos, self.k = np.arange(self.X.shape[1]), self.X.shape[1]
+        elif new.size:
+            k, m = self.k, new.size
+            self.cols[:, k : k + m] = self.X[:, new]
+            old, fresh = self.cols[:, :k], self.cols[:, k : k + m]
+            cross = old.T @ fresh
+            self.gram[:k, k : k + m] = cross
+            self.gram[k : k + m, :k] = cross.T
+            self.gram[k : k + m, k : k + m] = fresh.T @ fresh
+            self.pos[new] = np.arange(k, k + m)
+            self.k = k + m
         at = self.pos[columns]
         return self.gram[np.ix_(at, at)]
+
+    def statistics(self, data, w):
+        """``statistics(data, w)`` when w's support is among the cached columns, else None."""
+        if self.cols is None:  # the full Gram matrix: as the Gram route
+            return _gram_statistics(data, self.gram @ w, w)
+        nz = np.flatnonzero(w)
+        at = self.pos[nz]
+        if np.any(at < 0):
+            return None
+        v = np.zeros(self.k)
+        v[at] = w[nz]
+        R = data.y - self.cols[:, : self.k] @ v
+        return data.X.T @ R, float(R @ R), float(R @ data.y)
 
 
 def solve_whole(problem, w0, settings):
@@ -260,7 +294,7 @@ def solve_working_sets(problem, w0, settings):
     warm = bool(np.any(w))  # a warm start (the previous alpha) may have the support
     budget = TOTAL_MAX_ITER if settings.max_iter is None else settings.max_iter
     for _ in range(MAX_OUTER):
-        corr, R2, Ry = statistics(problem.data, w)
+        corr, R2, Ry = problem.full_statistics(w)
         gap, xta, dual_norm = duality_gap(w, corr, R2, Ry, problem.l1, problem.l2, W)
         gaps.append(gap)
         measure = problem.stationarity(w, corr)
@@ -358,15 +392,16 @@ def _merge(runs, problem, w, converged, measure):
         for k in keys:
             trace[k].append(result.trace[k] + (offset if k == "time" else 0.0))
     trace = {k: np.concatenate(v) for k, v in trace.items()}
+    corr, R2, _ = problem.full_statistics(w)
+    fun = float(problem.value(w, R2))
     if not runs:
-        trace = {"fun": np.array([problem.value(w)]), "grad_norm": np.array([measure])}
+        trace = {"fun": np.array([fun]), "grad_norm": np.array([measure])}
         trace.update(step_size=np.array([np.nan]), time=np.array([0.0]))
     total = {k: sum(run[1][k] for run in runs) for k in ("n_iter", "n_fev", "n_gev", "n_hev")}
     status = optim.Status.CONVERGED if converged else optim.Status.MAX_ITER
-    corr = statistics(problem.data, w)[0]
     return optim.OptimizeResult(
         x=w,
-        fun=float(problem.value(w)),
+        fun=fun,
         **total,
         converged=bool(converged),
         status=status,

@@ -46,9 +46,13 @@ from gradscratch.parametric.linear import LinearModel
 
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
 
-# A single fit forms the full Gram matrix only when it is cheap; otherwise the working-set
-# solver needs Gram blocks of the few features it visits, computed from the centred design.
+# A single fit forms the full Gram matrix (n p^2 / 2 once, then every product is p x p) only
+# where it pays. One run on the whole problem does many products: the Gram route, for n >= p
+# up to GRAM_MAX_FEATURES_FIT. The working-set solver does a few X^T r per round (n p each)
+# and needs only the Gram blocks of the features it visits: from WORKING_SET_DESIGN_FEATURES
+# features on, it keeps the centred design and builds those blocks (_enet._GramCache).
 GRAM_MAX_FEATURES_FIT = 2000
+WORKING_SET_DESIGN_FEATURES = 200
 
 
 def plain_elastic_net(X, y, alpha=1.0, l1_ratio=0.5, tol=DEFAULT_TOL, max_iter=10_000):
@@ -192,9 +196,12 @@ class ElasticNet(LinearModel):
         X, y = validate_data(self, X, y, y_numeric=True)
         weights = check_sample_weight(sample_weight, X.shape[0])
         n, p = X.shape
-        use_gram = p <= n and p <= GRAM_MAX_FEATURES_FIT
-        data = LeastSquares(X, y, weights, self.fit_intercept, use_gram=use_gram)
         alpha, ratio = float(self.alpha), float(self._l1_ratio())
+        on_working_sets = self.working_set and alpha * ratio > 0
+        use_gram = p <= n and p <= GRAM_MAX_FEATURES_FIT
+        if on_working_sets and p >= WORKING_SET_DESIGN_FEATURES:
+            use_gram = False
+        data = LeastSquares(X, y, weights, self.fit_intercept, use_gram=use_gram)
         problem = ElasticNetProblem(data, alpha * ratio, alpha * (1.0 - ratio))
         w0 = np.zeros(p)
         previous = getattr(self, "coef_", None)
