@@ -118,7 +118,7 @@ def test_path_returns_n_iter_and_accepts_alphas(wide_regression):
 def test_any_proximal_optimizer_reaches_the_optimum(diabetes_standardized, optimizer):
     X, y = diabetes_standardized
     alpha = 0.1 * _alpha_max(X, y, 1.0)
-    ours, ref = _pair(1.0, alpha, optimizer=optimizer)
+    ours, ref = _pair(1.0, alpha, optimizer=optimizer, working_set=False)
     ours.fit(X, y)
     ref.fit(X, y)
     f_ours = _objective(X, y, ours.coef_, ours.intercept_, alpha, 1.0)
@@ -241,4 +241,51 @@ def test_budget_exhausted_warns(correlated_regression):
         model = Lasso(alpha=alpha, max_iter=5).fit(X, y)
     assert not model.optim_result_.converged and np.all(np.isfinite(model.coef_))
     with pytest.warns(ConvergenceWarning, match="did not converge"):
-        Lasso(alpha=alpha, optimizer=optim.FISTA(), max_iter=5).fit(X, y)
+        Lasso(alpha=alpha, optimizer=optim.FISTA(), working_set=False, max_iter=5).fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "optimizer", [optim.ProximalGradient(), optim.FISTA(), optim.GradientDescent()], ids=repr
+)
+def test_working_sets_compose_with_any_proximal_optimizer(diabetes_standardized, optimizer):
+    X, y = diabetes_standardized
+    alpha = 0.1 * _alpha_max(X, y, 1.0)
+    whole = Lasso(alpha=alpha, optimizer=optimizer, working_set=False).fit(X, y)
+    rounds = Lasso(alpha=alpha, optimizer=optimizer).fit(X, y)  # working_set=True
+    # The optimizer solves each round; the fit stops on the full problem's measure.
+    assert rounds.optim_result_.converged and rounds.optim_result_.stationarity <= rounds.tol
+    np.testing.assert_array_equal(rounds.coef_ == 0, whole.coef_ == 0)
+    f_whole = _objective(X, y, whole.coef_, whole.intercept_, alpha, 1.0)
+    f_rounds = _objective(X, y, rounds.coef_, rounds.intercept_, alpha, 1.0)
+    assert abs(f_rounds - f_whole) / f_whole <= 1e-9
+    # the rounds' gaps: the full problem's, one per round
+    assert len(rounds.gap_history_) < len(whole.gap_history_)
+
+
+@pytest.mark.parametrize("optimizer", [optim.LBFGS(), optim.Newton()], ids=repr)
+def test_second_order_optimizers_refuse_the_l1_term_on_working_sets_too(
+    diabetes_standardized, optimizer
+):
+    for working_set in (True, False):
+        with pytest.raises(ValueError, match="does not handle a non-smooth term"):
+            Lasso(alpha=1.0, optimizer=optimizer, working_set=working_set).fit(
+                *diabetes_standardized
+            )
+
+
+@pytest.mark.parametrize("working_set", [None, "yes", 1])
+def test_bad_working_set(working_set, correlated_regression):
+    with pytest.raises(ValueError, match="working_set must be True or False"):
+        Lasso(working_set=working_set).fit(*correlated_regression)
+    with pytest.raises(ValueError, match="working_set must be True or False"):
+        lasso_path(*correlated_regression, working_set=working_set)
+
+
+def test_paths_on_working_sets_or_whole_problems_agree(diabetes_standardized):
+    X, y = diabetes_standardized
+    X, y = X - X.mean(0), y - y.mean()
+    fast = lasso_path(X, y, n_alphas=10)
+    plain = lasso_path(X, y, n_alphas=10, working_set=False)
+    np.testing.assert_allclose(fast[0], plain[0])
+    scale = np.max(np.abs(plain[1]), axis=0) + 1e-12
+    assert np.max(np.abs(fast[1] - plain[1]) / scale) <= 1e-5

@@ -109,7 +109,7 @@ def test_forest_without_oob_scores():
     [
         (lambda: Ridge(optimizer=optim.GradientDescent(), max_iter=2), "y"),
         (lambda: Lasso(alpha=1e-3, max_iter=2), "y"),
-        (lambda: Lasso(alpha=1e-3, optimizer=optim.FISTA(), max_iter=2), "y"),
+        (lambda: Lasso(alpha=1e-3, optimizer=optim.FISTA(), working_set=False, max_iter=2), "y"),
         (lambda: LogisticRegression(optimizer=optim.Adam(), max_iter=2), "labels"),
     ],
     ids=["Ridge", "Lasso", "Lasso-FISTA", "LogisticRegression"],

@@ -1,4 +1,17 @@
-"""The elastic-net problem, its duality gap, and the working-set solver behind Lasso/ElasticNet.
+"""Lasso and elastic net, fast: the minimizer ``plain_elastic_net`` computes, by working sets.
+
+Same as the plain version (``plain_elastic_net`` in ``lasso.py``, one FISTA run on all
+features): :func:`solve_working_sets` returns a point where the stationarity measure of the
+*full* problem (every feature, :meth:`ElasticNetProblem.stationarity`) is <= ``tol``, the
+test that ends the plain run, on the same objective in the same standardized coordinates;
+``tests/test_plain_lasso.py`` asserts both agree on random problems.
+
+Faster, because the optimizer never iterates on the whole problem: each round solves the
+problem restricted to a few features (the support and those nearest to violating the KKT
+conditions), whose smooth part is a k x k Gram block instead of n x p products; features
+the gap-safe rule proves zero at the optimum leave for good; and once the support is
+known, one Newton solve with the signs fixed lands on the optimum, where FISTA would still
+be iterating on an ill-conditioned block.
 
 The problem, scikit-learn's objective with W = sum of the sample weights (n without them):
 
@@ -8,25 +21,17 @@ The problem, scikit-learn's objective with W = sum of the sample weights (n with
 The smooth part RSS / (2W) + l2 / 2 ||w||^2 is an autograd function built on
 :class:`LeastSquares`; the L1 part is ``optim.prox.L1``. As every parametric model, the fit is
 run in standardized coordinates (P divided by P(0) = ||y_c||^2_S / (2W), w = scale * z) and
-stops once the prox-gradient mapping there has no component above ``tol``
-(:func:`ElasticNetProblem.stationarity` computes that measure for the full problem). The
-duality gap is computed alongside, as scikit-learn's: with the dual point
+stops once the prox-gradient mapping there has no component above ``tol``. The duality gap
+is computed alongside, as scikit-learn's: with the dual point
 theta = R / max(1, ||X^T R - W l2 w||_inf / (W l1)) (R the residual), G(w) = P(w) - D(theta)
 bounds P(w) - P* from above; it is reported (``dual_gap_``) and drives the screening.
 
-Speed (the default solver): a working set. FISTA solves the problem restricted to a few
-features (the support and the features nearest to violating the KKT conditions
-|X_j^T R| / W <= l1), on their Gram block, which is tiny; the stationarity of the full problem
-is then checked on all features, features that the gap-safe rule (Ndiaye et al., 2017;
-scikit-learn's rule) proves to be zero at the optimum are discarded, and the set grows until
-the full problem meets the tolerance. Each subproblem is the same loss and the same prox,
-solved through optim. Once a round has run long (or a warm start brings a support, as along a
-path), the support is polished: with the signs s fixed the L1 term is the linear l1 s.w, and
-``optim.Newton`` solves that smooth quadratic on the support in one step; the point is kept
-only if the signs hold and the objective does not rise, and the full problem's measure decides
-as always.
+The estimators' ``working_set`` parameter chooses the solver: :func:`solve_working_sets`
+(True, the default) or :func:`solve_whole` (False: the plain algorithm on the estimator's
+data, one optim run on the whole problem, the duality gap recorded after every iteration).
 """
 
+import numbers
 import time
 import warnings
 
@@ -38,16 +43,36 @@ from gradscratch._validation import ConvergenceWarning, warn_at_caller
 from gradscratch.parametric._model import Objective, jacobi_scale, minimize_objective
 from gradscratch.parametric._warnings import FitConvergenceWarning
 
-__all__ = ["ElasticNetProblem", "Settings", "solve"]
+__all__ = [
+    "DEFAULT_TOL",
+    "ElasticNetProblem",
+    "Settings",
+    "check_l1_ratio",
+    "check_working_set",
+    "solve_whole",
+    "solve_working_sets",
+]
 
+DEFAULT_TOL = 1e-8
+
+# The working-set solver's settings (none changes the optimum, only the route to it):
 MAX_OUTER = 100  # working-set rounds; each at least doubles precision or grows the set
-MIN_WORKING_SET = 10
-GAP_EVERY_ABOVE = 200
-ROUND_MAX_ITER = 200  # FISTA iterations per round before the support is polished
+MIN_WORKING_SET = 10  # the first set's size (then it doubles with the support)
+ROUND_MAX_ITER = 200  # optimizer iterations per round before the support is polished
 TOTAL_MAX_ITER = 10000  # the default budget of a working-set fit, over all rounds
 POLISH_AFTER = 20  # polish the support after rounds at least this long
-POLISH_MAX_SUPPORT = 500
+POLISH_MAX_SUPPORT = 500  # above this the polish's Newton solve costs more than a round
 POLISH_SMALL = 20  # always polish supports this small
+
+
+def check_l1_ratio(l1_ratio):
+    if not (isinstance(l1_ratio, numbers.Real) and 0 <= l1_ratio <= 1):
+        raise ValueError(f"l1_ratio must be a number in [0, 1], got {l1_ratio!r}.")
+
+
+def check_working_set(working_set):
+    if not isinstance(working_set, (bool, np.bool_)):
+        raise ValueError(f"working_set must be True or False, got {working_set!r}.")
 
 
 class Settings:
@@ -64,11 +89,15 @@ def statistics(data, w):
     nz = np.flatnonzero(w)
     dense = 4 * nz.size > w.size  # then a plain product beats copying the columns out
     if data.use_gram:
-        Gw = data.gram @ w if dense else data.gram[:, nz] @ w[nz]
-        cw = float(data.Xty @ w)
-        return data.Xty - Gw, data.yy - 2.0 * cw + float(w @ Gw), data.yy - cw
+        return _gram_statistics(data, data.gram @ w if dense else data.gram[:, nz] @ w[nz], w)
     R = data.y - (data.X @ w if dense else data.X[:, nz] @ w[nz])
     return data.X.T @ R, float(R @ R), float(R @ data.y)
+
+
+def _gram_statistics(data, Gw, w):
+    """``statistics`` from Gw = G w, G the Gram matrix: p x p work, no pass over the rows."""
+    cw = float(data.Xty @ w)
+    return data.Xty - Gw, data.yy - 2.0 * cw + float(w @ Gw), data.yy - cw
 
 
 def duality_gap(w, corr, R2, Ry, l1, l2, W):
@@ -104,13 +133,9 @@ class ElasticNetProblem:
         # The standardized coordinates: P divided by P(0), w = scale * z with a unit Hessian
         # diagonal of the smooth part (column_ss / W + l2) in z.
         self.divisor = data.rss_scale / (2.0 * self.W)
-        self.scale = jacobi_scale(data.column_ss / self.W + self.l2, self.divisor)
-        if data.use_gram:
-            self.norms2 = np.diag(data.gram).copy()
-            self._cache = None
-        else:
-            self.norms2 = np.einsum("ij,ij->j", data.X, data.X)
-            self._cache = _GramCache(data.X)
+        self.norms2 = data.column_ss
+        self.scale = jacobi_scale(self.norms2 / self.W + self.l2, self.divisor)
+        self._cache = None if data.use_gram else _GramCache(data.X)
 
     def smooth(self, data):
         """RSS(w) / (2W) + l2 / 2 ||w||^2 on ``data`` (the full term or a restriction)."""
@@ -152,8 +177,15 @@ class ElasticNetProblem:
             callback=callback,
         )
 
-    def value(self, w):
-        _, R2, _ = statistics(self.data, w)
+    def full_statistics(self, w):
+        """``statistics(self.data, w)``; on the design, the residual from the cached columns
+        when they hold w's support (a pass over n x k, not n x p)."""
+        found = None if self._cache is None else self._cache.statistics(self.data, w)
+        return statistics(self.data, w) if found is None else found
+
+    def value(self, w, R2=None):
+        if R2 is None:
+            _, R2, _ = self.full_statistics(w)
         return R2 / (2.0 * self.W) + self.l1 * np.sum(np.abs(w)) + 0.5 * self.l2 * (w @ w)
 
     def restrict(self, columns):
@@ -162,47 +194,98 @@ class ElasticNetProblem:
 
 
 class _GramCache:
-    """Gram blocks of the features seen so far: a new feature costs one pass over them."""
+    """Gram blocks of the features seen so far: a new feature costs one pass over them.
+
+    The columns seen are copied once into a column-major buffer (so the cross products and
+    the residual X_T w read contiguous memory); once more than half the features have been
+    asked for, the full Gram matrix (one symmetric product, X^T X) costs less than growing
+    the blocks further, and replaces them.
+    """
 
     def __init__(self, X):
         self.X = X
-        self.pos = np.full(X.shape[1], -1)
-        self.cols = X[:, :0]
-        self.gram = np.zeros((0, 0))
+        n, p = X.shape
+        self.pos = np.full(p, -1)
+        self.k = 0
+        self.cols = np.empty((n, p // 2), order="F")
+        self.gram = np.empty((p // 2, p // 2))
 
     def block(self, columns):
         new = columns[self.pos[columns] < 0]
-        if new.size:
-            Xn = self.X[:, new]
-            cross = self.cols.T @ Xn
-            k = self.gram.shape[0]
-            self.gram = np.block([[self.gram, cross], [cross.T, Xn.T @ Xn]])
-            self.cols = np.hstack([self.cols, Xn])
-            self.pos[new] = np.arange(k, k + new.size)
+        if new.size and 2 * (self.k + new.size) > self.X.shape[1]:
+            self.gram, self.cols = self.X.T @ self.X, None
+            self.pos, self.k = np.arange(self.X.shape[1]), self.X.shape[1]
+        elif new.size:
+            k, m = self.k, new.size
+            self.cols[:, k : k + m] = self.X[:, new]
+            old, fresh = self.cols[:, :k], self.cols[:, k : k + m]
+            cross = old.T @ fresh
+            self.gram[:k, k : k + m] = cross
+            self.gram[k : k + m, :k] = cross.T
+            self.gram[k : k + m, k : k + m] = fresh.T @ fresh
+            self.pos[new] = np.arange(k, k + m)
+            self.k = k + m
         at = self.pos[columns]
         return self.gram[np.ix_(at, at)]
 
+    def statistics(self, data, w):
+        """``statistics(data, w)`` when w's support is among the cached columns, else None."""
+        if self.cols is None:  # the full Gram matrix: as the Gram route
+            return _gram_statistics(data, self.gram @ w, w)
+        nz = np.flatnonzero(w)
+        at = self.pos[nz]
+        if np.any(at < 0):
+            return None
+        v = np.zeros(self.k)
+        v[at] = w[nz]
+        R = data.y - self.cols[:, : self.k] @ v
+        return data.X.T @ R, float(R @ R), float(R @ data.y)
 
-def solve(problem, w0, settings, working_sets=True):
-    """Minimize P from w0 until the full problem's stationarity measure <= settings.tol.
 
-    Returns (w, gap, result, gaps): ``result`` merges the optim runs (iterations, counts and
-    traces concatenated), ``gaps`` the duality gaps recorded along the way (after every
-    iteration of a single run; at the start of every round of the working-set solver).
+def solve_whole(problem, w0, settings):
+    """Minimize P from w0 by one run of ``settings.optimizer`` (FISTA when None; Newton when
+    there is no L1 part) on the whole problem, until its stationarity measure <= settings.tol.
+
+    Returns (w, gap, result, gaps): ``result`` is the run's OptimizeResult, ``gaps`` the
+    duality gap at w0 and after every iteration.
     """
+    w = np.array(w0, dtype=np.float64)
+    gaps = [problem.gap(problem.data, w)[0]]
+
+    def record_gap(snapshot):
+        gaps.append(problem.gap(problem.data, snapshot["x"])[0])
+
+    objective = problem.objective(problem.data, w, callback=record_gap)
+    w = minimize_objective(settings, objective)
+    return w, problem.gap(problem.data, w)[0], settings.optim_result_, gaps
+
+
+def solve_working_sets(problem, w0, settings):
+    """The minimizer of P that the plain algorithm computes (``plain_elastic_net`` in
+    ``lasso.py``; :func:`solve_whole` on the estimator's data), by working sets.
+
+    Same: the answer is a point where the stationarity measure of the *full* problem
+    (:meth:`ElasticNetProblem.stationarity`, every feature) is <= ``settings.tol``, the test
+    that ends one FISTA run on the whole problem; the rounds, the screening and the polish
+    only change how that point is reached.
+
+    Faster, because the optimizer never sees the whole problem: each round solves the
+    problem restricted to a few features (the support and those nearest to violating the KKT
+    conditions), whose smooth part is a k x k block of the Gram matrix (cached as features
+    enter) instead of n x p products; features the gap-safe rule (Ndiaye et al., 2017)
+    proves zero at the optimum leave for good; and once the support is known a Newton solve
+    with the signs fixed lands on the optimum, where FISTA would still be iterating on an
+    ill-conditioned block. Without an L1 part there is nothing to screen: the problem goes
+    to :func:`solve_whole` (one Newton step).
+
+    Returns (w, gap, result, gaps) as :func:`solve_whole`: ``result`` merges the rounds
+    (iterations, counts and traces concatenated), ``gaps`` holds the full problem's duality
+    gap at the start of every round.
+    """
+    if problem.l1 == 0:
+        return solve_whole(problem, w0, settings)
     start = time.perf_counter()
     w = np.array(w0, dtype=np.float64)
-    if not working_sets or problem.l1 == 0:
-        gaps = [problem.gap(problem.data, w)[0]]
-
-        def record_gap(snapshot):
-            gaps.append(problem.gap(problem.data, snapshot["x"])[0])
-
-        objective = problem.objective(problem.data, w, callback=record_gap)
-        w = minimize_objective(settings, objective)
-        result = settings.optim_result_
-        return w, problem.gap(problem.data, w)[0], result, gaps
-
     gaps, runs = [], []
     W, a, b = problem.W, problem.l1 * problem.W, problem.l2 * problem.W
     active = problem.norms2 > 0  # a constant column never enters: its correlation is 0
@@ -211,7 +294,7 @@ def solve(problem, w0, settings, working_sets=True):
     warm = bool(np.any(w))  # a warm start (the previous alpha) may have the support
     budget = TOTAL_MAX_ITER if settings.max_iter is None else settings.max_iter
     for _ in range(MAX_OUTER):
-        corr, R2, Ry = statistics(problem.data, w)
+        corr, R2, Ry = problem.full_statistics(w)
         gap, xta, dual_norm = duality_gap(w, corr, R2, Ry, problem.l1, problem.l2, W)
         gaps.append(gap)
         measure = problem.stationarity(w, corr)
@@ -309,15 +392,16 @@ def _merge(runs, problem, w, converged, measure):
         for k in keys:
             trace[k].append(result.trace[k] + (offset if k == "time" else 0.0))
     trace = {k: np.concatenate(v) for k, v in trace.items()}
+    corr, R2, _ = problem.full_statistics(w)
+    fun = float(problem.value(w, R2))
     if not runs:
-        trace = {"fun": np.array([problem.value(w)]), "grad_norm": np.array([measure])}
+        trace = {"fun": np.array([fun]), "grad_norm": np.array([measure])}
         trace.update(step_size=np.array([np.nan]), time=np.array([0.0]))
     total = {k: sum(run[1][k] for run in runs) for k in ("n_iter", "n_fev", "n_gev", "n_hev")}
     status = optim.Status.CONVERGED if converged else optim.Status.MAX_ITER
-    corr = statistics(problem.data, w)[0]
     return optim.OptimizeResult(
         x=w,
-        fun=float(problem.value(w)),
+        fun=fun,
         **total,
         converged=bool(converged),
         status=status,

@@ -1,22 +1,39 @@
-"""Lasso and elastic net by proximal gradient (FISTA), with regularization paths.
+"""Lasso and elastic net: the L1 penalty as a proximal operator, FISTA as the textbook solver.
 
 The objective is scikit-learn's, with W the sum of the sample weights (n without them):
 
-    1/(2W) sum_i s_i (y_i - x_i w - b)^2 + alpha l1_ratio ||w||_1
-                                         + alpha (1 - l1_ratio) / 2 ||w||_2^2,
+    P(w) = 1/(2W) sum_i s_i (y_i - x_i w - b)^2 + l1 ||w||_1 + l2 / 2 ||w||_2^2,
+    l1 = alpha l1_ratio,  l2 = alpha (1 - l1_ratio),
 
-the intercept b unpenalized (profiled out by centring). The smooth part is written with
-autograd.numpy on :class:`LeastSquares`; the L1 part is ``optim.prox.L1``; the fit stops on
-the duality gap with scikit-learn's ``tol`` semantics (see :mod:`._enet`).
+the intercept b unpenalized (profiled out by centring: b = mean(y) - mean(x) w). The smooth
+part f(w) = RSS / (2W) + l2 / 2 ||w||^2 is written with autograd.numpy; the L1 part is not
+differentiable at 0 and enters through its proximal operator, soft-thresholding
+(``optim.prox.L1``): prox_{t l1}(v)_j = sign(v_j) max(|v_j| - t l1, 0). Proximal gradient
+steps w <- prox_{t l1}(w - t grad f(w)), with Nesterov's momentum (FISTA), converge to the
+minimizer, whose zeros are exact: w_j = 0 exactly where |x_j^T S r| / W <= l1 (KKT).
+
+The fit stops once no component of the prox-gradient mapping z - prox(z - grad F(z), 1)
+exceeds ``tol``, F = P / P(0) in the standardized coordinates z = w / scale (a unit Hessian
+diagonal at the start): the measure of every parametric model. :func:`plain_elastic_net` is
+that algorithm, one FISTA run on the whole problem; the estimators reach the engineered path
+through one function, :func:`._enet.solve_working_sets` (``working_set=True``, the default),
+which stops on the same measure.
 """
 
-import numbers
-
+import autograd.numpy as anp
 import numpy as np
 
 import optim
-from gradscratch.base import check_array, check_sample_weight, validate_data
-from gradscratch.parametric._enet import ElasticNetProblem, Settings, solve
+from gradscratch.base import check_sample_weight, validate_data
+from gradscratch.parametric._enet import (
+    DEFAULT_TOL,
+    ElasticNetProblem,
+    check_l1_ratio,
+    check_working_set,
+    solve_whole,
+    solve_working_sets,
+)
+from gradscratch.parametric._enet_paths import enet_path, lasso_path
 from gradscratch.parametric._least_squares import LeastSquares
 from gradscratch.parametric._model import (
     Objective,
@@ -29,19 +46,46 @@ from gradscratch.parametric.linear import LinearModel
 
 __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
 
-# A single fit forms the full Gram matrix only when it is cheap; otherwise the working-set
-# solver needs Gram blocks of the few features it visits, computed from the centred design.
+# A single fit forms the full Gram matrix (n p^2 / 2 once, then every product is p x p) only
+# where it pays. One run on the whole problem does many products: the Gram route, for n >= p
+# up to GRAM_MAX_FEATURES_FIT. The working-set solver does a few X^T r per round (n p each)
+# and needs only the Gram blocks of the features it visits: from WORKING_SET_DESIGN_FEATURES
+# features on, it keeps the centred design and builds those blocks (_enet._GramCache).
 GRAM_MAX_FEATURES_FIT = 2000
-DEFAULT_TOL = 1e-8
+WORKING_SET_DESIGN_FEATURES = 200
 
 
-def _check_l1_ratio(l1_ratio):
-    if not (isinstance(l1_ratio, numbers.Real) and 0 <= l1_ratio <= 1):
-        raise ValueError(f"l1_ratio must be a number in [0, 1], got {l1_ratio!r}.")
+def plain_elastic_net(X, y, alpha=1.0, l1_ratio=0.5, tol=DEFAULT_TOL, max_iter=10_000):
+    """The elastic net by its textbook algorithm: one FISTA run, L1 as a prox, all features.
+
+    Returns (coef, intercept), the minimizer of P (no sample weights) to the estimators'
+    stopping rule; ``ElasticNet(alpha, l1_ratio)`` computes the same.
+    """
+    x_mean, y_mean = X.mean(axis=0), y.mean()
+    Xc, yc = X - x_mean, y - y_mean  # the unpenalized intercept, profiled out
+    n = len(y)
+    l1, l2 = alpha * l1_ratio, alpha * (1.0 - l1_ratio)
+
+    def smooth(w):  # f(w) = RSS(w) / (2n) + l2 / 2 ||w||^2
+        r = yc - Xc @ w
+        return anp.dot(r, r) / (2 * n) + 0.5 * l2 * anp.dot(w, w)
+
+    # Standardized coordinates: F(z) = P(scale * z) / P(0), with a unit Hessian diagonal.
+    divisor = yc @ yc / (2 * n)
+    scale = jacobi_scale(np.sum(Xc * Xc, axis=0) / n + l2, divisor)
+    result = optim.FISTA().minimize(
+        lambda z: smooth(scale * z) / divisor,
+        np.zeros(X.shape[1]),
+        prox=optim.prox.Rescaled(optim.prox.L1(l1), scale, divisor),
+        tol=tol,
+        max_iter=max_iter,
+    )
+    coef = scale * result.x
+    return coef, y_mean - x_mean @ coef
 
 
 class ElasticNet(LinearModel):
-    """Linear regression with a combined L1 and L2 penalty, fitted by FISTA on working sets.
+    """Linear regression with a combined L1 and L2 penalty, fitted by FISTA (on working sets).
 
     Minimizes scikit-learn's elastic-net objective (s_i the sample weights, W = sum_i s_i)::
 
@@ -60,18 +104,27 @@ class ElasticNet(LinearModel):
     fit_intercept : bool, default=True
         Fit the unpenalized intercept b (by centring the data).
     optimizer : optim optimizer or None, default=None
-        None runs ``optim.FISTA()`` on working sets of features (fast; see below); without
-        an L1 part (``l1_ratio=0`` or ``alpha=0``) the problem is a smooth quadratic and
-        None runs ``optim.Newton()``, which solves it in one step on any conditioning
-        (``l1_ratio=0``: Ridge with ``alpha_ridge = W * alpha``; ``alpha=0``: least
-        squares on LinearRegression's data term, orthogonal on an ill-conditioned design). An
-        optimizer given here is run on the whole problem in one call, so that its trace is
-        that method's convergence history: ``optim.ProximalGradient()`` (ISTA),
-        ``optim.FISTA()``, or any first-order method, which applies the prox after its step.
-        ``optim.LBFGS``/``optim.Newton`` refuse the non-smooth L1 term with a clear error.
+        The method that minimizes the problem (see ``working_set`` for on what). None:
+        ``optim.FISTA()``; without an L1 part (``l1_ratio=0`` or ``alpha=0``) the problem is
+        a smooth quadratic and None runs ``optim.Newton()``, which solves it in one step on
+        any conditioning (``l1_ratio=0``: Ridge with ``alpha_ridge = W * alpha``;
+        ``alpha=0``: least squares on LinearRegression's data term, orthogonal on an
+        ill-conditioned design). Any proximal method works: ``optim.ProximalGradient()``
+        (ISTA), ``optim.FISTA()``, or a first-order method, which applies the prox after its
+        step; ``optim.LBFGS``/``optim.Newton`` refuse the non-smooth L1 term with a clear
+        error.
+    working_set : bool, default=True
+        True: the working-set solver (fast; see Notes): ``optimizer`` (the one given, or
+        FISTA) solves each round's problem restricted to a few features, and the fit stops
+        on the full problem's measure, so the answer is the one ``working_set=False`` gives;
+        between rounds a Newton solve with the signs fixed may polish the support, whatever
+        the optimizer. False: one run of ``optimizer`` on the whole problem, the textbook
+        algorithm (``plain_elastic_net``), so that ``optim_result_.trace`` is that method's
+        convergence history. Without an L1 part there is nothing to screen and both are one
+        run on the whole problem.
     max_iter : int or None, default=None
-        Iteration budget: of the optimizer's run when one is given (None: its default), of
-        all working-set rounds together otherwise (None: 10000).
+        Iteration budget: of the one run (``working_set=False``; None: the optimizer's
+        default), of all working-set rounds together otherwise (None: 10000).
     tol : float, default=1e-8
         Stop once no component of the prox-gradient mapping exceeds ``tol`` in standardized
         coordinates (each coefficient in units of std(y) / std(x_j), the objective divided by
@@ -87,10 +140,9 @@ class ElasticNet(LinearModel):
     dual_gap_ : float
         The duality gap at the solution, in objective units (scikit-learn's ``dual_gap_``).
     gap_history_ : ndarray
-        Duality gaps, starting at the initial point. With an ``optimizer`` given: the gap of
-        the whole problem after every iteration (``n_iter_ + 1`` entries). With the default
-        working-set solver: the full gap at the start of each round, then the gap of the
-        round's subproblem after each of its iterations (every 5th on sets over 200).
+        Duality gaps of the whole problem, starting at the initial point: after every
+        iteration with ``working_set=False`` (``n_iter_ + 1`` entries), at the start of
+        every round with the working-set solver.
     n_iter_ : int
         Optimizer iterations (summed over the working-set rounds).
     n_features_in_ : int
@@ -100,12 +152,13 @@ class ElasticNet(LinearModel):
 
     Notes
     -----
-    The default solver keeps a working set of features: FISTA solves the problem restricted
-    to it (on its Gram block, a tiny quadratic), the duality gap and the KKT conditions
-    |X_j^T S r| / W <= alpha * l1_ratio are checked on all features, features proven zero by
-    the gap-safe rule are dropped, and the set grows until the full gap meets ``tol``. After a
-    long round the support is polished by one ``optim.Newton`` solve with the signs fixed
-    (where the L1 term is linear), kept only if the signs hold and the objective does not rise.
+    The working-set solver (``working_set=True``) keeps a working set of features: the
+    optimizer solves the problem restricted to it (on its Gram block, a tiny quadratic), the
+    stationarity measure and the KKT conditions |X_j^T S r| / W <= alpha * l1_ratio are
+    checked on all features, features proven zero by the gap-safe rule are dropped, and the
+    set grows until the full problem's measure meets ``tol``. After a long round the support
+    is polished by one ``optim.Newton`` solve with the signs fixed (where the L1 term is
+    linear), kept only if the signs hold and the objective does not rise.
     """
 
     def __init__(
@@ -114,6 +167,7 @@ class ElasticNet(LinearModel):
         l1_ratio=0.5,
         fit_intercept=True,
         optimizer=None,
+        working_set=True,
         max_iter=None,
         tol=DEFAULT_TOL,
         warm_start=False,
@@ -122,6 +176,7 @@ class ElasticNet(LinearModel):
         self.l1_ratio = l1_ratio
         self.fit_intercept = fit_intercept
         self.optimizer = optimizer
+        self.working_set = working_set
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
@@ -131,7 +186,8 @@ class ElasticNet(LinearModel):
 
     def _check_params(self):
         check_non_negative(self.alpha, "alpha")
-        _check_l1_ratio(self._l1_ratio())
+        check_l1_ratio(self._l1_ratio())
+        check_working_set(self.working_set)
 
     def fit(self, X, y, sample_weight=None):
         """Fit the coefficients; ``sample_weight`` weighs each squared residual."""
@@ -140,9 +196,12 @@ class ElasticNet(LinearModel):
         X, y = validate_data(self, X, y, y_numeric=True)
         weights = check_sample_weight(sample_weight, X.shape[0])
         n, p = X.shape
-        use_gram = p <= n and p <= GRAM_MAX_FEATURES_FIT
-        data = LeastSquares(X, y, weights, self.fit_intercept, use_gram=use_gram)
         alpha, ratio = float(self.alpha), float(self._l1_ratio())
+        on_working_sets = self.working_set and alpha * ratio > 0
+        use_gram = p <= n and p <= GRAM_MAX_FEATURES_FIT
+        if on_working_sets and p >= WORKING_SET_DESIGN_FEATURES:
+            use_gram = False
+        data = LeastSquares(X, y, weights, self.fit_intercept, use_gram=use_gram)
         problem = ElasticNetProblem(data, alpha * ratio, alpha * (1.0 - ratio))
         w0 = np.zeros(p)
         previous = getattr(self, "coef_", None)
@@ -156,7 +215,8 @@ class ElasticNet(LinearModel):
             gap = problem.gap(data, w)[0]
             gaps.append(gap)
         else:
-            w, gap, result, gaps = solve(problem, w0, self, self.optimizer is None)
+            solve = solve_working_sets if self.working_set else solve_whole
+            w, gap, result, gaps = solve(problem, w0, self)
             self.optim_result_ = result
             self.n_iter_ = result.n_iter
         self.coef_ = w
@@ -207,6 +267,7 @@ class Lasso(ElasticNet):
         alpha=1.0,
         fit_intercept=True,
         optimizer=None,
+        working_set=True,
         max_iter=None,
         tol=DEFAULT_TOL,
         warm_start=False,
@@ -214,135 +275,10 @@ class Lasso(ElasticNet):
         self.alpha = alpha
         self.fit_intercept = fit_intercept
         self.optimizer = optimizer
+        self.working_set = working_set
         self.max_iter = max_iter
         self.tol = tol
         self.warm_start = warm_start
 
     def _l1_ratio(self):
         return 1.0
-
-
-def enet_path(
-    X,
-    y,
-    alphas=None,
-    n_alphas=100,
-    eps=1e-3,
-    *,
-    l1_ratio=0.5,
-    coef_init=None,
-    tol=DEFAULT_TOL,
-    max_iter=None,
-    optimizer=None,
-    return_n_iter=False,
-):
-    """Elastic-net coefficients along a decreasing grid of alphas, with warm starts.
-
-    Solves, for each alpha, ``1/(2n) ||y - X w||^2 + alpha * l1_ratio * ||w||_1
-    + 0.5 * alpha * (1 - l1_ratio) * ||w||^2`` without an intercept (centre X and y first
-    to get one), as scikit-learn's ``enet_path``; each solution starts the next.
-
-    Parameters
-    ----------
-    X : array of shape (n_samples, n_features)
-    y : array of shape (n_samples,)
-    alphas : array, int or None, default=None
-        The alphas (sorted in decreasing order); an int or None makes a grid of that many
-        (``n_alphas`` when None): from alpha_max = max_j |X_j^T y| / (n * l1_ratio), the
-        smallest alpha with w = 0, down to ``eps * alpha_max``, log-spaced.
-    n_alphas : int, default=100
-    eps : float, default=1e-3
-    l1_ratio : float, default=0.5
-    coef_init : array of shape (n_features,), optional
-        Starting coefficients for the first alpha.
-    tol, max_iter, optimizer :
-        As in :class:`ElasticNet`.
-    return_n_iter : bool, default=False
-        Also return the optimizer iterations for each alpha.
-
-    Returns
-    -------
-    alphas : ndarray of shape (n_alphas,)
-    coefs : ndarray of shape (n_features, n_alphas)
-    dual_gaps : ndarray of shape (n_alphas,)
-    n_iters : list of int
-        Only with ``return_n_iter=True``.
-    """
-    X = check_array(X)
-    y = check_array(y, name="y", ensure_2d=False)
-    if y.ndim != 1 or y.shape[0] != X.shape[0]:
-        raise ValueError(
-            f"y must be a 1-D array with one value per row of X ({X.shape[0]}), got shape "
-            f"{y.shape}."
-        )
-    _check_l1_ratio(l1_ratio)
-    n, p = X.shape
-    data = LeastSquares(X, y, np.ones(n), fit_intercept=False)
-    if alphas is None or isinstance(alphas, numbers.Integral):
-        if l1_ratio == 0:
-            raise ValueError("The alpha grid needs l1_ratio > 0; pass the alphas explicitly.")
-        count = n_alphas if alphas is None else alphas
-        if not (isinstance(count, numbers.Integral) and count >= 1):
-            raise ValueError(f"n_alphas must be a positive integer, got {count!r}.")
-        if not (isinstance(eps, numbers.Real) and eps > 0):
-            raise ValueError(f"eps must be a positive number, got {eps!r}.")
-        alphas = _alpha_grid(data.Xty, n, l1_ratio, eps, int(count))
-    else:
-        alphas = np.sort(np.asarray(alphas, dtype=np.float64).ravel())[::-1]
-        if alphas.size == 0 or not np.all(np.isfinite(alphas)) or alphas[-1] < 0:
-            raise ValueError("alphas must be finite non-negative numbers.")
-    w = np.zeros(p) if coef_init is None else np.array(coef_init, dtype=np.float64)
-    if w.shape != (p,):
-        raise ValueError(f"coef_init must have shape ({p},), got {w.shape}.")
-    settings = Settings(optimizer, max_iter, tol, name="enet_path")
-    coefs, gaps, n_iters = np.empty((p, len(alphas))), np.empty(len(alphas)), []
-    for i, alpha in enumerate(alphas):
-        problem = ElasticNetProblem(data, alpha * l1_ratio, alpha * (1.0 - l1_ratio))
-        w, gaps[i], result, _ = solve(problem, w, settings, optimizer is None)
-        coefs[:, i] = w
-        n_iters.append(int(result.n_iter))
-    if return_n_iter:
-        return alphas, coefs, gaps, n_iters
-    return alphas, coefs, gaps
-
-
-def lasso_path(
-    X,
-    y,
-    alphas=None,
-    n_alphas=100,
-    eps=1e-3,
-    *,
-    coef_init=None,
-    tol=DEFAULT_TOL,
-    max_iter=None,
-    optimizer=None,
-    return_n_iter=False,
-):
-    """Lasso coefficients along a decreasing grid of alphas: ``enet_path`` with l1_ratio=1.
-
-    Solves ``1/(2n) ||y - X w||^2 + alpha * ||w||_1`` for each alpha (no intercept, as
-    scikit-learn's ``lasso_path``); parameters and returns as in :func:`enet_path`.
-    """
-    return enet_path(
-        X,
-        y,
-        alphas,
-        n_alphas,
-        eps,
-        l1_ratio=1.0,
-        coef_init=coef_init,
-        tol=tol,
-        max_iter=max_iter,
-        optimizer=optimizer,
-        return_n_iter=return_n_iter,
-    )
-
-
-def _alpha_grid(Xty, n, l1_ratio, eps, count):
-    """scikit-learn's grid: alpha_max = max|X^T y| / (n l1_ratio) down to eps alpha_max."""
-    alpha_max = float(np.max(np.abs(Xty))) / (n * l1_ratio)
-    resolution = np.finfo(np.float64).resolution
-    if alpha_max <= resolution:
-        return np.full(count, resolution)
-    return np.geomspace(alpha_max, alpha_max * eps, num=count)
