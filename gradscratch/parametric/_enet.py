@@ -40,6 +40,7 @@ import numpy as np
 
 import optim
 from gradscratch._validation import ConvergenceWarning, warn_at_caller
+from gradscratch.parametric._enet_statistics import GramCache, statistics
 from gradscratch.parametric._model import Objective, jacobi_scale, minimize_objective
 from gradscratch.parametric._warnings import FitConvergenceWarning
 
@@ -84,22 +85,6 @@ class Settings:
         self.display_name = name
 
 
-def statistics(data, w):
-    """(X^T S R, R^T S R, R^T S y) at w, R the residual, in numpy; cheap for a sparse w."""
-    nz = np.flatnonzero(w)
-    dense = 4 * nz.size > w.size  # then a plain product beats copying the columns out
-    if data.use_gram:
-        return _gram_statistics(data, data.gram @ w if dense else data.gram[:, nz] @ w[nz], w)
-    R = data.y - (data.X @ w if dense else data.X[:, nz] @ w[nz])
-    return data.X.T @ R, float(R @ R), float(R @ data.y)
-
-
-def _gram_statistics(data, Gw, w):
-    """``statistics`` from Gw = G w, G the Gram matrix: p x p work, no pass over the rows."""
-    cw = float(data.Xty @ w)
-    return data.Xty - Gw, data.yy - 2.0 * cw + float(w @ Gw), data.yy - cw
-
-
 def duality_gap(w, corr, R2, Ry, l1, l2, W):
     """The duality gap of P at w (objective units) and X^T R - W l2 w, as scikit-learn's.
 
@@ -135,7 +120,7 @@ class ElasticNetProblem:
         self.divisor = data.rss_scale / (2.0 * self.W)
         self.norms2 = data.column_ss
         self.scale = jacobi_scale(self.norms2 / self.W + self.l2, self.divisor)
-        self._cache = None if data.use_gram else _GramCache(data.X)
+        self._cache = None if data.use_gram else GramCache(data.X)
 
     def smooth(self, data):
         """RSS(w) / (2W) + l2 / 2 ||w||^2 on ``data`` (the full term or a restriction)."""
@@ -191,55 +176,6 @@ class ElasticNetProblem:
     def restrict(self, columns):
         block = None if self._cache is None else self._cache.block(columns)
         return self.data.restrict(columns, block)
-
-
-class _GramCache:
-    """Gram blocks of the features seen so far: a new feature costs one pass over them.
-
-    The columns seen are copied once into a column-major buffer (so the cross products and
-    the residual X_T w read contiguous memory); once more than half the features have been
-    asked for, the full Gram matrix (one symmetric product, X^T X) costs less than growing
-    the blocks further, and replaces them.
-    """
-
-    def __init__(self, X):
-        self.X = X
-        n, p = X.shape
-        self.pos = np.full(p, -1)
-        self.k = 0
-        self.cols = np.empty((n, p // 2), order="F")
-        self.gram = np.empty((p // 2, p // 2))
-
-    def block(self, columns):
-        new = columns[self.pos[columns] < 0]
-        if new.size and 2 * (self.k + new.size) > self.X.shape[1]:
-            self.gram, self.cols = self.X.T @ self.X, None
-            self.pos, self.k = np.arange(self.X.shape[1]), self.X.shape[1]
-        elif new.size:
-            k, m = self.k, new.size
-            self.cols[:, k : k + m] = self.X[:, new]
-            old, fresh = self.cols[:, :k], self.cols[:, k : k + m]
-            cross = old.T @ fresh
-            self.gram[:k, k : k + m] = cross
-            self.gram[k : k + m, :k] = cross.T
-            self.gram[k : k + m, k : k + m] = fresh.T @ fresh
-            self.pos[new] = np.arange(k, k + m)
-            self.k = k + m
-        at = self.pos[columns]
-        return self.gram[np.ix_(at, at)]
-
-    def statistics(self, data, w):
-        """``statistics(data, w)`` when w's support is among the cached columns, else None."""
-        if self.cols is None:  # the full Gram matrix: as the Gram route
-            return _gram_statistics(data, self.gram @ w, w)
-        nz = np.flatnonzero(w)
-        at = self.pos[nz]
-        if np.any(at < 0):
-            return None
-        v = np.zeros(self.k)
-        v[at] = w[nz]
-        R = data.y - self.cols[:, : self.k] @ v
-        return data.X.T @ R, float(R @ R), float(R @ data.y)
 
 
 def solve_whole(problem, w0, settings):

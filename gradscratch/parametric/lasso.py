@@ -50,7 +50,7 @@ __all__ = ["ElasticNet", "Lasso", "enet_path", "lasso_path"]
 # where it pays. One run on the whole problem does many products: the Gram route, for n >= p
 # up to GRAM_MAX_FEATURES_FIT. The working-set solver does a few X^T r per round (n p each)
 # and needs only the Gram blocks of the features it visits: from WORKING_SET_DESIGN_FEATURES
-# features on, it keeps the centred design and builds those blocks (_enet._GramCache).
+# features on, it keeps the centred design and builds those blocks (_enet_statistics.GramCache).
 GRAM_MAX_FEATURES_FIT = 2000
 WORKING_SET_DESIGN_FEATURES = 200
 
