@@ -106,4 +106,10 @@ def test_ridge_end_on_random_conditioning(seed, log_alpha, log_cond):
     alpha = 10.0**log_alpha
     model = ElasticNet(alpha=alpha, l1_ratio=0.0).fit(X, y)
     ref = sk.Ridge(alpha=n * alpha, solver="svd").fit(X, y)
-    assert _relative(model.coef_, ref.coef_) < 1e-8
+    # The elastic net solves on the Gram matrix: its answer carries the rounding of
+    # G + n alpha I, about eps * cond(G + n alpha I) relative (cond up to 1e8 here), where
+    # the SVD reference carries eps * cond(X). The promise is 1e-8 or that, whichever is
+    # larger (measured: 1.8e-8 at cond 1.1e8, seed 54 of a 300-draw sweep).
+    Xc = X - X.mean(axis=0)
+    cond = np.linalg.cond(Xc.T @ Xc + n * alpha * np.eye(p))
+    assert _relative(model.coef_, ref.coef_) < max(1e-8, 10 * np.finfo(float).eps * cond)
