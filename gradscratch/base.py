@@ -13,6 +13,7 @@ import sys
 import numpy as np
 
 from gradscratch._output import OUTPUTS, check_input_features, wrap_output
+from gradscratch._threads import limited
 from gradscratch._validation import (
     ConvergenceWarning,
     DataConversionWarning,
@@ -86,7 +87,15 @@ def check_is_fitted(estimator, attributes=None):
 
 
 class BaseEstimator:
-    """Hyperparameters as keyword arguments of ``__init__``, with ``get_params``/``set_params``."""
+    """Hyperparameters as keyword arguments of ``__init__``, with ``get_params``/``set_params``.
+
+    Every subclass's public methods that do the work (``fit``, ``predict``, ``transform``, ...)
+    run with one BLAS thread (:mod:`gradscratch._threads`: why, and the one setting).
+    """
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        limited(cls)
 
     @classmethod
     def _param_names(cls):

@@ -2,7 +2,10 @@
 
 Both fits use their defaults (scikit-learn: lbfgs, tol=1e-4; gradscratch: optim.LBFGS, tol=1e-8
 on the standardized gradient); quality is the held-out log-loss, and the distance from the
-optimum (scikit-learn's newton-cholesky at tol=1e-12) is reported for both.
+optimum (scikit-learn's newton-cholesky at tol=1e-12) is reported for both. scikit-learn's
+default stops about 2e-3 from the optimum, ours within 1e-7: each case is also timed against
+scikit-learn at tol=1e-8, where it reaches the same accuracy (the comparison at equal
+accuracy; its iteration count is then about ours).
 """
 
 import numpy as np
@@ -57,25 +60,23 @@ def cases():
 
         return load
 
-    return [
-        Case(
-            "LogisticRegression binary 100000x50",
-            data("binary", 100_000, 2, 0),
-            lambda d: gs.LogisticRegression().fit(*d[0]),
-            lambda d: sk.LogisticRegression().fit(*d[0]),
-            _log_loss,
-            "test log-loss",
-            optimum=_optimum(),
-            distance=coefficient_distance,
-        ),
-        Case(
-            "LogisticRegression 10-class 50000x50",
-            data("multi", 50_000, 10, 1),
-            lambda d: gs.LogisticRegression().fit(*d[0]),
-            lambda d: sk.LogisticRegression().fit(*d[0]),
-            _log_loss,
-            "test log-loss",
-            optimum=_optimum(),
-            distance=coefficient_distance,
-        ),
-    ]
+    rows, optimum = [], _optimum()
+    for name, load in (
+        ("binary 100000x50", data("binary", 100_000, 2, 0)),
+        ("10-class 50000x50", data("multi", 50_000, 10, 1)),
+    ):
+        for tol, label in ((1e-4, ""), (1e-8, ", vs scikit-learn at tol=1e-8")):
+            rows.append(
+                Case(
+                    f"LogisticRegression {name}{label}",
+                    load,
+                    lambda d: gs.LogisticRegression().fit(*d[0]),
+                    lambda d, tol=tol: sk.LogisticRegression(tol=tol).fit(*d[0]),
+                    _log_loss,
+                    "test log-loss",
+                    "scikit-learn" if tol == 1e-4 else "scikit-learn, tol=1e-8",
+                    optimum=optimum,
+                    distance=coefficient_distance,
+                )
+            )
+    return rows

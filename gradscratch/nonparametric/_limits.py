@@ -40,7 +40,7 @@ def check_powers_finite(X, who, *, terms=None, power=2.0):
     finite and not subnormal (``terms`` defaults to X's number of features: one distance)."""
     if X.size == 0:
         return
-    largest = float(np.max(np.abs(X)))
+    largest = float(max(np.max(X), -np.min(X)))  # max |x| without an |X| temporary
     terms = X.shape[1] if terms is None else terms
     power = max(1.0, float(power))
     limit = power_limit(terms, power)

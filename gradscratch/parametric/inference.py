@@ -217,7 +217,7 @@ def logistic_information(data, x):
     d = data.weight_sum * data.scaled_weights * curvature(np.asarray(data.scores(x)))
     # d >= 0 (the log-loss is convex in F): scale the rows by sqrt(d), one contiguous pass,
     # and let BLAS form the symmetric product (measured 10x faster than X.T * d @ X).
-    Xs = data.X * np.sqrt(d)[:, None]
+    Xs = (data.X - data.offset_left) * np.sqrt(d)[:, None]  # the centred design, scaled
     if not data.fit_intercept:
         return Xs.T @ Xs
     Xs = np.column_stack([Xs, np.sqrt(d)])

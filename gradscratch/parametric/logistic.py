@@ -231,17 +231,29 @@ class _LogisticData:
 
     Binary: x = [w (p), b]; multinomial: x = [W.ravel() (K p), b (K)] (b absent without an
     intercept). ``mean_nll(x)`` = sum_i s_i l_i / sum_i s_i, written with autograd.numpy.
+    (Not in the GLM form sum_i s_i A(F_i) - t . x with the statistic t computed once: that
+    saves an n x K product per evaluation, but its two large terms cancel and the value's
+    rounding grows with the margins, which stalled line searches at tol=1e-8, measured.)
     """
 
     def __init__(self, X, y_idx, weights, n_classes, fit_intercept, penalized=True):
         self.weight_sum = float(np.sum(weights))
         self.scaled_weights = weights / self.weight_sum
-        # The margins are written on the centred design, Xc w + b_c with b = b_c - mean.w:
-        # the same model, but the intercept no longer carries the columns' offsets (a column
-        # of timestamps near 1.7e9 would otherwise couple it to w by a factor of 1e9).
-        self.x_offset = self.scaled_weights @ X if fit_intercept else np.zeros(X.shape[1])
-        self.X = X - self.x_offset if fit_intercept else X
-        sd = np.sqrt(self.scaled_weights @ (self.X * self.X))
+        # The margins are written on the centred design, (X - m) w + b_c with b = b_c - m.w
+        # (m the weighted column means): the same model, but the intercept no longer carries
+        # the columns' offsets (a column of timestamps near 1.7e9 would otherwise couple it
+        # to w by a factor of 1e9). A column whose offset exceeds its spread is centred in a
+        # copy (its products x_ij w_j would cancel digits against m_j w_j); the others only
+        # in the formula, (X w - m.w) + b_c: no copy of X for a design that does not need one.
+        mean = self.scaled_weights @ X
+        sd = np.sqrt(np.maximum(_weighted_squares(X, self.scaled_weights) - mean * mean, 0.0))
+        self.x_offset = mean if fit_intercept else np.zeros(X.shape[1])
+        copied = np.where(np.abs(self.x_offset) > sd, self.x_offset, 0.0)
+        self.X = X - copied if np.any(copied) else X
+        self.offset_left = self.x_offset - copied  # what the formula subtracts
+        if np.any(copied):  # their spread again, from the centred copy (E x^2 - m^2 cancels)
+            shifted = copied != 0
+            sd[shifted] = np.sqrt(_weighted_squares(self.X[:, shifted], self.scaled_weights))
         self.x_scale = np.where(sd > 0, sd, 1.0)
         self.penalized = penalized
         self.n_features = X.shape[1]
@@ -267,15 +279,15 @@ class _LogisticData:
         weights = np.tile(q * self.x_scale**2 + l2, self.n_outputs)
         return np.concatenate([weights, np.full(self.n_params - n_coef, q)])
 
-    def scores(self, x, X=None):
-        X = self.X if X is None else X
-        p, k = self.n_features, self.n_outputs
+    def scores(self, x):
+        """The margins (X - m) w + b_c of the training rows at parameters x."""
+        p, k, m = self.n_features, self.n_outputs, self.offset_left
         if self.binary:
-            z = anp.dot(X, x[:p])
-            return z + x[p] if self.fit_intercept else z
+            z = anp.dot(self.X, x[:p])
+            return z + (x[p] - anp.dot(m, x[:p])) if self.fit_intercept else z
         W = anp.reshape(x[: k * p], (k, p))
-        Z = anp.dot(X, W.T)
-        return Z + x[k * p :] if self.fit_intercept else Z
+        Z = anp.dot(self.X, W.T)
+        return Z + (x[k * p :] - anp.dot(W, m)) if self.fit_intercept else Z
 
     def mean_nll(self, x):
         """sum_i s_i l_i / sum_i s_i: the weighted mean log-loss at parameters x."""
@@ -298,3 +310,14 @@ class _LogisticData:
                 coef -= coef.mean(axis=0)
             intercept -= intercept.mean()
         return coef, intercept
+
+
+def _weighted_squares(X, weights, block=4096):
+    """sum_i s_i x_ij^2 per column, a block of rows at a time (no n x p temporary)."""
+    out = np.zeros(X.shape[1])
+    buffer = np.empty((min(block, len(X)), X.shape[1]))
+    for start in range(0, len(X), block):
+        rows = X[start : start + block]
+        squares = np.multiply(rows, rows, out=buffer[: len(rows)])
+        out += weights[start : start + block] @ squares
+    return out
