@@ -96,3 +96,33 @@ def test_an_example_runs_on_its_own_and_saves_its_figure(tmp_path):
     )
     assert run.returncode == 0, run.stderr
     assert (tmp_path / "tree_iris.png").stat().st_size > 10_000
+
+
+# The engineered models whose pages must show a plain version included from the source.
+PLAIN_VERSIONS = {"lasso", "boosting", "tree", "knn", "hierarchical"}
+
+
+def test_each_engineered_model_page_includes_its_plain_version_from_the_source():
+    """A ``.. plain-version: <model>`` marker, then (before the next section) a literalinclude
+    of a function of the library whose name starts with ``plain_`` and that exists there."""
+    found = {}
+    for page in sorted((ROOT / "docs" / "series").glob("*.rst")):
+        lines = page.read_text().splitlines()
+        for i, line in enumerate(lines):
+            if not line.startswith(".. plain-version:"):
+                continue
+            model = line.split(":", 1)[1].strip()
+            following = lines[i + 1 : i + 25]
+            includes = [j for j, text in enumerate(following) if "literalinclude::" in text]
+            assert includes, f"{page.name}: the plain version of {model} is not included"
+            j = includes[0]
+            source = following[j].split("literalinclude::", 1)[1].strip()
+            pyobject = next(t for t in following[j : j + 5] if ":pyobject:" in t)
+            name = pyobject.split(":pyobject:", 1)[1].strip()
+            assert name.split(".")[-1].startswith("plain_"), f"{page.name}: {name}"
+            module = (page.parent / source).resolve()
+            tree = ast.parse(module.read_text())
+            defined = {n.name for n in ast.walk(tree) if isinstance(n, ast.FunctionDef)}
+            assert name.split(".")[-1] in defined, f"{page.name}: {name} not in {source}"
+            found[model] = page.name
+    assert set(found) == PLAIN_VERSIONS
