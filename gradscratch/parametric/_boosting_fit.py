@@ -111,6 +111,7 @@ def fit_stages(model, X, y, loss, strata=None, sample_weight=None):
     binner = Binner(max_bins=model.max_bins, random_state=rng.integers(2**31))
     binner.fit(Xt[w > 0])
     codes = binner.transform(Xt)
+    codes.setflags(write=False)  # read-only: the tree engine may keep its bin index across trees
     if va is not None:
         yv, wv, codes_v = y[va], w_all[va], binner.transform(X[va])
         if not np.any(wv > 0):
@@ -208,7 +209,9 @@ class _StageTree:
         learning rate times the refined step. Returns the tree and its value at every
         training row. Rows of weight 0 are left out of the tree by the engine."""
         rows = slice(None) if idx is None else idx
-        codes, g, h, w = self.codes[rows], g[rows], h[rows], self.w[rows]
+        # self.codes itself when all rows grow the tree: the engine keeps its bin index then
+        codes = self.codes if idx is None else self.codes[idx]
+        g, h, w = g[rows], h[rows], self.w[rows]
         common = dict(
             # unit weights: None keeps the engine's count-based fast path
             sample_weight=None if np.all(w == 1.0) else w,
@@ -216,10 +219,11 @@ class _StageTree:
             max_depth=self.max_depth,
             min_samples_leaf=self.min_samples_leaf,
             random_state=rng.integers(2**31),
+            return_leaves=True,  # the leaf of every row grown on, without a descent
         )
         if self.newton:
             # the Newton criterion's sums are of the weighted g_i, h_i (w_i l_i)
-            tree = grow_tree(
+            tree, nodes = grow_tree(
                 codes,
                 criterion="newton",
                 gradient=w * g,
@@ -234,14 +238,15 @@ class _StageTree:
             # the gradients' size, so that pinball(1/2) (gradients +-1/2) and the absolute
             # error (+-1) grow the same trees, and y's units do not stop a tree from growing
             s = _power_of_two(np.max(np.abs(g[w > 0]), initial=0.0))
-            tree = grow_tree(codes, -g / s, criterion="squared_error", **common)
+            tree, nodes = grow_tree(codes, -g / s, criterion="squared_error", **common)
             tree.impurity *= s * s  # the loss decreases of feature_importances_, unscaled
             tree.value *= s
         leaves = np.nonzero(tree.children_left == -1)[0]
         where = np.full(tree.node_count, -1)
         where[leaves] = np.arange(len(leaves))
-        nodes = tree.apply_binned(self.codes)
-        leaf = where[nodes[rows]]
+        leaf = where[nodes]
+        if idx is not None:  # the out-of-bag rows move too
+            nodes = tree.apply_binned(self.codes)
         if self.newton:
             G = np.bincount(leaf, w * g, minlength=len(leaves))
             H = np.bincount(leaf, w * h, minlength=len(leaves))
