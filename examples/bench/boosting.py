@@ -2,8 +2,8 @@
 features), against scikit-learn's GradientBoostingRegressor (exact splits) and
 HistGradientBoostingRegressor (histograms, compiled), same learning rate and depth.
 
-gradscratch uses its default (Newton boosting on squared error, histogram trees with the
-subtraction trick, 255 bins); quality is the held-out R^2.
+gradscratch uses its default (Newton boosting on squared error, histogram trees grown a
+level at a time with the subtraction trick, 255 bins); quality is the held-out R^2.
 """
 
 import numpy as np

@@ -56,6 +56,10 @@ class Binner:
         self.n_bins_ = np.array([len(e) + 1 for e in self.bin_thresholds_])
         return self
 
+    def __getstate__(self):
+        # the level-wise grower's work arrays (``_tree_levelwise``) are scratch, not state
+        return {k: v for k, v in self.__dict__.items() if k != "_workspace"}
+
     def transform(self, X):
         """Codes (n, p) uint8: ``codes[i, j]`` = number of edges of feature j below ``X[i, j]``."""
         X = np.asarray(X)

@@ -13,9 +13,11 @@ Function-level API (what the estimators and gradient boosting call)
     Exact mode: ``X`` is the float data; splits are searched with sorted cumulative sums and
     thresholds are midpoints between consecutive distinct values (as scikit-learn).
     Histogram mode: pass ``binner=`` a fitted :class:`~._binning.Binner` and ``X =
-    binner.transform(X_raw)`` (uint8 codes, from ``bin_data(X_raw, max_bins)``); per-node
-    histograms are built with ``np.bincount`` for the smaller child only, the larger child's
-    being the parent's minus its sibling's.
+    binner.transform(X_raw)`` (uint8 codes, from ``bin_data(X_raw, max_bins)``); histograms
+    are built with ``np.bincount`` for the smaller child only, the larger child's being the
+    parent's minus its sibling's. Without ``max_features``, ``max_leaf_nodes`` and
+    ``min_weight_leaf`` (boosting's trees) the tree is grown a level at a time, one bincount
+    per level (``_tree_levelwise``); otherwise node by node (``_Grower``), the same tree.
 
 ``Tree``
     Arrays over nodes: ``children_left``, ``children_right`` (-1 at leaves), ``feature``,
@@ -52,6 +54,7 @@ import numpy as np
 
 from gradscratch.nonparametric._criteria import make_criterion
 from gradscratch.nonparametric._tree_arrays import TREE_LEAF, TREE_UNDEFINED, Tree
+from gradscratch.nonparametric._tree_levelwise import applies, grow_levelwise
 
 __all__ = ["Tree", "grow_tree"]
 
@@ -318,13 +321,17 @@ def grow_tree(
     max_leaf_nodes=None,
     random_state=None,
     presorted=None,
+    return_leaves=False,
 ):
     """Grow one tree greedily and return it as a :class:`Tree` (see the module docstring).
 
     Samples with zero weight are left out (as scikit-learn does with bootstrap counts).
     ``presorted`` (p, n), optional: ``argsort(X, axis=0).T`` computed once by the caller (forests
-    reuse it across trees).
+    reuse it across trees). ``return_leaves``: return ``(tree, leaves)``, ``leaves`` (n,) the
+    leaf of every row of ``X`` (what ``tree.apply_binned(X)`` / ``tree.apply(X)`` give; the
+    level-wise grower knows them without a descent).
     """
+    X_all = X
     n = X.shape[0]
     w = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
     y = None if y is None else np.asarray(y)
@@ -356,10 +363,27 @@ def grow_tree(
         min_impurity_decrease=min_impurity_decrease,
         max_features=max_features,
     )
-    rng = np.random.default_rng(random_state)
-    grower = _Grower(X, S, crit, binner, params, rng, presorted)
-    if max_leaf_nodes is None:
-        grower.grow_depth_first()
+    tree, leaves = None, None
+    if applies(
+        binner,
+        X.shape[1],
+        S.shape[0],
+        params["max_depth"],
+        max_features,
+        max_leaf_nodes,
+        min_weight_leaf,
+    ):
+        tree, leaves = grow_levelwise(X, S, crit, binner, params)  # the same tree, per level
     else:
-        grower.grow_best_first(max_leaf_nodes)
-    return grower.tree()
+        rng = np.random.default_rng(random_state)
+        grower = _Grower(X, S, crit, binner, params, rng, presorted)
+        if max_leaf_nodes is None:
+            grower.grow_depth_first()
+        else:
+            grower.grow_best_first(max_leaf_nodes)
+        tree = grower.tree()
+    if not return_leaves:
+        return tree
+    if leaves is None or X is not X_all:  # rows left out (zero weight) are not in leaves
+        leaves = tree.apply_binned(X_all) if binner is not None else tree.apply(X_all)
+    return tree, leaves

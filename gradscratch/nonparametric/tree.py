@@ -7,6 +7,15 @@ the variance of ``y``. Thresholds are midpoints between consecutive distinct val
 scikit-learn, X is converted to float32 (so thresholds and predictions match scikit-learn's on
 the same data) and the candidate features of a node are visited in a random order, the first
 best split winning ties.
+
+The plain version is :func:`plain_tree`: the recursion above written out, every feature and
+every midpoint tried at every node. The estimators grow their trees through the engine's one
+named function, :func:`grow_tree` (``_tree_engine``), which computes the same tree (tested
+node for node on tie-free data, ``tests/test_tree_plain.py``) but evaluates all thresholds of
+a node at once: cumulative sums of the per-sample statistics along presorted samples, or along
+per-bin histograms in histogram mode, where gradient boosting grows a whole level per
+``np.bincount`` (``_tree_levelwise``). The plain search costs O(n^2 p) per node, the engine's
+O(n p) (O(bins p) once a histogram is built).
 """
 
 import numbers
@@ -26,14 +35,82 @@ from gradscratch.base import (
     validate_targets,
 )
 from gradscratch.nonparametric._binning import Binner
+from gradscratch.nonparametric._criteria import make_criterion
 from gradscratch.nonparametric._tree_engine import grow_tree
 
 # grow_tree and Binner are the tree engine's public seam: gradient boosting (the parametric
-# side) grows its trees through these two names and imports nothing else from here
-# (import-linter checks it).
-__all__ = ["Binner", "DecisionTreeClassifier", "DecisionTreeRegressor", "export_text", "grow_tree"]
+# side) grows its trees through these names (and its plain version through plain_tree /
+# plain_predict) and imports nothing else from here (import-linter checks it).
+__all__ = [
+    "Binner",
+    "DecisionTreeClassifier",
+    "DecisionTreeRegressor",
+    "export_text",
+    "grow_tree",
+    "plain_predict",
+    "plain_tree",
+]
 
 DTYPE = np.float32  # scikit-learn's tree dtype
+EPSILON = np.finfo(np.float64).eps
+
+
+def plain_tree(
+    X,
+    y,
+    sample_weight=None,
+    *,
+    criterion="squared_error",
+    n_classes=None,
+    max_depth=None,
+    min_samples_leaf=1,
+):
+    """CART, plainly: at each node try every feature j and every midpoint t between
+    consecutive distinct values, keep the split ``x_j <= t`` of least L(left) + L(right)
+    (L = weighted size x impurity of the criterion), recurse depth first until ``max_depth``,
+    a pure node, or no split leaving ``min_samples_leaf`` rows on each side.
+
+    Returns nested dicts: ``{"value", "n_samples"}`` at a leaf, plus ``"feature"``,
+    ``"threshold"``, ``"left"``, ``"right"`` at a split. :func:`grow_tree` is the fast path.
+    """
+    crit = make_criterion(criterion, n_classes=n_classes)
+    S = crit.stats(y, np.ones(len(y)) if sample_weight is None else sample_weight)
+    L = lambda rows: crit.loss(S[:, rows].sum(axis=1))  # noqa: E731
+
+    def grow(rows, depth):
+        sums = S[:, rows].sum(axis=1)
+        node = {"value": crit.value(sums), "n_samples": len(rows)}
+        pure = crit.checks_purity and crit.loss(sums) <= EPSILON * crit.weight(sums)
+        if depth == max_depth or len(rows) < 2 * min_samples_leaf or pure:
+            return node
+        best = None  # (L(left) + L(right), feature, threshold)
+        for j in range(X.shape[1]):
+            v = np.unique(X[rows, j]).astype(np.float64)
+            for t in v[:-1] / 2 + v[1:] / 2:
+                left = X[rows, j] <= t
+                if min(left.sum(), (~left).sum()) >= min_samples_leaf:
+                    cost = L(rows[left]) + L(rows[~left])
+                    if best is None or cost < best[0]:
+                        best = (cost, j, t)
+        if best is None:
+            return node
+        _, j, t = best
+        left = X[rows, j] <= t
+        children = {"left": grow(rows[left], depth + 1), "right": grow(rows[~left], depth + 1)}
+        return node | {"feature": j, "threshold": t} | children
+
+    return grow(np.arange(len(X)), 0)
+
+
+def plain_predict(node, X):
+    """The ``value`` of each row's leaf in a :func:`plain_tree`, shape (n, n_values)."""
+    if "feature" not in node:
+        return np.tile(node["value"], (len(X), 1))
+    left = X[:, node["feature"]] <= node["threshold"]
+    out = np.empty((len(X), len(node["value"])))
+    out[left] = plain_predict(node["left"], X[left])
+    out[~left] = plain_predict(node["right"], X[~left])
+    return out
 
 
 def _check_int_or_frac(name, value, n, low, frac_open_high):

@@ -1,22 +1,30 @@
-"""The fitting loop shared by GradientBoostingRegressor and GradientBoostingClassifier (see
-:mod:`gradscratch.parametric.boosting` for the mathematics)."""
+"""The engineered boosting loop, :func:`fit_stages`.
 
-import numbers
+It computes what :func:`gradscratch.parametric.boosting.plain_gradient_boosting` computes
+(F_0 the loss's best constant; per stage g, h from autograd, a tree fitted to the step, leaf
+values, F += learning_rate * tree) and gives the same predictions on tie-free data
+(``tests/test_boosting_plain.py``). It is faster because the features are binned once and
+every tree is grown on histograms, a level at a time (``grow_tree`` in histogram mode: one
+``np.bincount`` per level, the larger sibling by subtraction), where the plain version
+re-sorts every feature at every node; the training rows' leaves come from the engine, and
+leaf values are solved for all leaves at once from ``np.bincount`` leaf sums.
+
+What the plain version leaves out, done here: sample weights, ``subsample``, early stopping on
+a validation split, Huber's per-stage delta, K trees per stage for K classes, gradient descent
+(the tree fits -g, then the per-leaf line search of ``_boosting_loss``) and Nesterov's
+momentum on the joint vector of tree coefficients and predictions, and the backtracking of a
+stage that would raise the training loss (:func:`_no_overshoot`).
+"""
 
 import numpy as np
 
 import optim
-from gradscratch.base import (
-    BaseEstimator,
-    check_is_fitted,
-    check_random_state,
-    check_sample_weight,
-    validate_data,
-)
+from gradscratch.base import check_random_state, check_sample_weight
 from gradscratch.nonparametric.tree import Binner, grow_tree
+from gradscratch.parametric._boosting_base import BaseBoosting  # noqa: F401 (its old home)
 from gradscratch.parametric._boosting_loss import has_curvature, leaf_line_search
 
-__all__ = ["BaseBoosting"]
+__all__ = ["fit_stages"]
 
 _ES_TOL = 1e-4  # early stopping: the validation loss must improve by this much (scikit-learn)
 
@@ -59,275 +67,168 @@ def _no_overshoot(loss, y, F, move, m, w, idx, max_halvings=50):
     return 0.0 * move
 
 
-class BaseBoosting(BaseEstimator):
-    def __init__(
-        self,
-        *,
-        loss,
-        alpha=0.9,
-        n_estimators=100,
-        learning_rate=0.1,
-        max_depth=3,
-        min_samples_leaf=1,
-        subsample=1.0,
-        max_bins=255,
-        optimizer=None,
-        validation_fraction=0.1,
-        n_iter_no_change=None,
-        random_state=None,
-    ):
-        self.loss = loss
-        self.alpha = alpha
-        self.n_estimators = n_estimators
-        self.learning_rate = learning_rate
-        self.max_depth = max_depth
-        self.min_samples_leaf = min_samples_leaf
-        self.subsample = subsample
-        self.max_bins = max_bins
-        self.optimizer = optimizer
-        self.validation_fraction = validation_fraction
-        self.n_iter_no_change = n_iter_no_change
-        self.random_state = random_state
+def _split(model, n, rng, strata):
+    """Indices (train, validation); stratified by class for classifiers."""
+    if model.n_iter_no_change is None:
+        return np.arange(n), None
+    groups = (
+        [np.arange(n)]
+        if strata is None
+        else [np.nonzero(strata == c)[0] for c in np.unique(strata)]
+    )
+    val = []
+    for idx in groups:
+        take = int(round(model.validation_fraction * len(idx)))
+        val.append(rng.permutation(idx)[:take])
+    val = np.sort(np.concatenate(val))
+    train = np.setdiff1d(np.arange(n), val)
+    if len(val) == 0 or len(train) == 0:
+        raise ValueError("validation_fraction leaves an empty training or validation set.")
+    return train, val
 
-    # ---- validation -----------------------------------------------------------------------
-    def _check_params(self):
-        def integer(name, low, allow_none=False):
-            v = getattr(self, name)
-            if v is None and allow_none:
-                return
-            if not (isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= low):
-                raise ValueError(f"{name} must be an integer >= {low}, got {v!r}.")
 
-        integer("n_estimators", 1)
-        integer("max_depth", 1, allow_none=True)
-        integer("min_samples_leaf", 1)
-        integer("n_iter_no_change", 1, allow_none=True)
-        if not (isinstance(self.max_bins, numbers.Integral) and 2 <= self.max_bins <= 256):
-            raise ValueError(f"max_bins must be an integer in [2, 256], got {self.max_bins!r}.")
-        lr = self.learning_rate
-        if not (isinstance(lr, numbers.Real) and np.isfinite(lr) and lr > 0):
-            raise ValueError(f"learning_rate must be a number > 0, got {lr!r}.")
-        s = self.subsample
-        if not (isinstance(s, numbers.Real) and 0 < s <= 1):
-            raise ValueError(f"subsample must be in (0, 1], got {s!r}.")
-        v = self.validation_fraction
-        if not (isinstance(v, numbers.Real) and 0 < v < 1):
-            raise ValueError(f"validation_fraction must be in (0, 1), got {v!r}.")
-        opt = self.optimizer
-        if isinstance(opt, type):
-            raise TypeError(
-                f"optimizer must be an optimizer object, got the class {opt.__name__}: write "
-                f"optimizer=optim.{opt.__name__}() (hyperparameters in the parentheses)."
+def _delta(model, r, w):
+    return _quantile(np.abs(r), model.alpha, w) or 1e-12
+
+
+def fit_stages(model, X, y, loss, strata=None, sample_weight=None):
+    """Fit ``model`` (a BaseBoosting) on float X (n, p) and targets y: the boosting loop.
+
+    ``sample_weight`` (n,) >= 0 multiplies each sample's loss: the objective is
+    sum_i w_i l(y_i, F_i), so gradients, Hessians, leaf sums, the initial constant, Huber's
+    delta (a weighted quantile), ``train_score_`` and the validation loss are weighted. A
+    zero weight is the same as leaving the row out (the binning skips it too)."""
+    rng = check_random_state(model.random_state)
+    w_all = check_sample_weight(sample_weight, X.shape[0])
+    tr, va = _split(model, X.shape[0], rng, strata)
+    Xt, yt, w = X[tr], y[tr], w_all[tr]
+    if not np.any(w > 0):
+        raise ValueError("Sample weights of the training split are all zero.")
+    n, K, m = len(tr), loss.n_outputs, model.n_estimators
+    # bin edges from the weighted rows: an integer weight then gives the same edges as
+    # repeated rows whenever a feature has at most max_bins distinct values (otherwise
+    # the quantile edges are those of the distinct rows, not of the repeated ones)
+    binner = Binner(max_bins=model.max_bins, random_state=rng.integers(2**31))
+    binner.fit(Xt[w > 0])
+    codes = binner.transform(Xt)
+    codes.setflags(write=False)  # read-only: the tree engine may keep its bin index across trees
+    if va is not None:
+        yv, wv, codes_v = y[va], w_all[va], binner.transform(X[va])
+        if not np.any(wv > 0):
+            raise ValueError("Sample weights of the validation split are all zero.")
+    huber = loss.name == "huber"
+    if huber:  # Huber's delta: the alpha-quantile of the absolute residuals (scikit-learn)
+        loss = loss.with_params(delta=_delta(model, yt - _quantile(yt, 0.5, w), w))
+    model.init_ = loss.initial_constant(yt, n, w)
+    shape = (n, K) if K > 1 else (n,)
+    F = np.broadcast_to(model.init_ if K > 1 else model.init_[0], shape).astype(np.float64)
+    Fv = None if va is None else np.broadcast_to(F[:1], (len(va),) + shape[1:]).copy()
+    opt = model._resolve_optimizer(loss, yt, F)
+    newton = isinstance(opt, optim.Newton)
+    grower = _StageTree(model, opt, codes, binner, w)
+    # the joint vector the update rule moves: tree coefficients, train and val predictions
+    size = m + F.size + (0 if Fv is None else Fv.size)
+    state = None if newton else opt.init(np.zeros(size))
+    coef = np.zeros(m)
+    history, trees, scores = [], [], []
+    best = np.full(model.n_iter_no_change or 1, np.inf)
+    for k in range(m):
+        if huber:
+            loss = loss.with_params(delta=_delta(model, yt - F, w))
+        g, h = loss.gradient_hessian(yt, F)
+        if newton and not has_curvature(g, h, w):
+            raise ValueError(
+                f"loss {loss.name!r} has a zero Hessian, so Newton boosting has no step; "
+                "use optimizer=optim.GradientDescent()."
             )
-        if opt is not None and not isinstance(
-            opt, (optim.GradientDescent, optim.Nesterov, optim.Newton)
-        ):
-            raise TypeError(
-                "optimizer must be optim.GradientDescent(), optim.Nesterov() or optim.Newton() "
-                f"(update rules that step in prediction space), got {opt!r}."
-            )
-
-    # Losses whose Hessian is bounded away from 0 (measured: Newton boosting ties gradient
-    # descent on squared error and beats it on log-loss). Any other loss defaults to gradient
-    # descent with its line search: Newton's leaf value -G/H is undefined where H = 0
-    # (absolute, quantile, Huber's linear zone) and explodes where H is tiny (log-cosh).
-    _NEWTON_DEFAULT = ("squared_error", "log_loss")
-    # regression: the exact per-leaf minimizer; classification: one Newton-Raphson step
-    # (see leaf_line_search)
-    _exact_line_search = True
-
-    def _resolve_optimizer(self, loss, y, F):
-        if self.optimizer is not None:
-            opt = self.optimizer
-        elif isinstance(self.loss, str) and self.loss in self._NEWTON_DEFAULT:
-            opt = optim.Newton()
-        else:
-            opt = optim.GradientDescent()
-        if isinstance(opt, optim.GradientDescent) and opt.lr is not None and not opt.lr > 0:
-            raise ValueError(f"GradientDescent needs lr > 0 or None, got {opt.lr!r}.")
-        if isinstance(opt, optim.Nesterov) and opt.momentum is None:
-            opt = optim.Nesterov(
-                lr=opt.lr, momentum=self._strongly_convex_momentum(opt), restart=opt.restart
-            )
-        return opt
-
-    def _strongly_convex_momentum(self, opt):
-        """beta = (1 - sqrt(q)) / (1 + sqrt(q)), q = nu * lr: what a plain ``Nesterov()`` means
-        in function space (see the module docstring of :mod:`gradscratch.parametric.boosting`).
-
-        The line-searched leaf value is a (safeguarded) Newton step, so in that metric the
-        training loss has curvature mu = L = 1 and the step is t = nu * lr; Nesterov's constant
-        momentum for a mu-strongly convex problem stepped with t is (1 - sqrt(mu t)) /
-        (1 + sqrt(mu t)). The theta sequence (momentum -> 1) is the merely convex choice: it
-        gives every tree a weight growing like k/3, and each tree's out-of-sample error is
-        amplified by that weight (measured: test R^2 0.80 on Friedman #1 vs 0.93 with this).
-        """
-        lr = 1.0 if opt.lr is None else float(optim.schedules.lr_at(opt.lr, 0))
-        q = min(1.0, self.learning_rate * lr)
-        return float((1.0 - np.sqrt(q)) / (1.0 + np.sqrt(q)))
-
-    # ---- fitting --------------------------------------------------------------------------
-    def _split(self, n, rng, strata):
-        """Indices (train, validation); stratified by class for classifiers."""
-        if self.n_iter_no_change is None:
-            return np.arange(n), None
-        groups = (
-            [np.arange(n)]
-            if strata is None
-            else [np.nonzero(strata == c)[0] for c in np.unique(strata)]
-        )
-        val = []
-        for idx in groups:
-            take = int(round(self.validation_fraction * len(idx)))
-            val.append(rng.permutation(idx)[:take])
-        val = np.sort(np.concatenate(val))
-        train = np.setdiff1d(np.arange(n), val)
-        if len(val) == 0 or len(train) == 0:
-            raise ValueError("validation_fraction leaves an empty training or validation set.")
-        return train, val
-
-    def _fit(self, X, y, loss, strata=None, sample_weight=None):
-        """``sample_weight`` (n,) >= 0 multiplies each sample's loss: the objective is
-        sum_i w_i l(y_i, F_i), so gradients, Hessians, leaf sums, the initial constant, Huber's
-        delta (a weighted quantile), ``train_score_`` and the validation loss are weighted. A
-        zero weight is the same as leaving the row out (the binning skips it too)."""
-        rng = check_random_state(self.random_state)
-        w_all = check_sample_weight(sample_weight, X.shape[0])
-        tr, va = self._split(X.shape[0], rng, strata)
-        Xt, yt, w = X[tr], y[tr], w_all[tr]
-        if not np.any(w > 0):
-            raise ValueError("Sample weights of the training split are all zero.")
-        n, K, m = len(tr), loss.n_outputs, self.n_estimators
-        # bin edges from the weighted rows: an integer weight then gives the same edges as
-        # repeated rows whenever a feature has at most max_bins distinct values (otherwise
-        # the quantile edges are those of the distinct rows, not of the repeated ones)
-        binner = Binner(max_bins=self.max_bins, random_state=rng.integers(2**31))
-        binner.fit(Xt[w > 0])
-        codes = binner.transform(Xt)
-        if va is not None:
-            yv, wv, codes_v = y[va], w_all[va], binner.transform(X[va])
-            if not np.any(wv > 0):
-                raise ValueError("Sample weights of the validation split are all zero.")
-        huber = loss.name == "huber"
-        if huber:  # Huber's delta: the alpha-quantile of the absolute residuals (scikit-learn)
-            loss = loss.with_params(delta=self._delta(yt - _quantile(yt, 0.5, w), w))
-        self.init_ = loss.initial_constant(yt, n, w)
-        shape = (n, K) if K > 1 else (n,)
-        F = np.broadcast_to(self.init_ if K > 1 else self.init_[0], shape).astype(np.float64)
-        Fv = None if va is None else np.broadcast_to(F[:1], (len(va),) + shape[1:]).copy()
-        opt = self._resolve_optimizer(loss, yt, F)
-        newton = isinstance(opt, optim.Newton)
-        # the joint vector the update rule moves: tree coefficients, train and val predictions
-        size = m + F.size + (0 if Fv is None else Fv.size)
-        state = None if newton else opt.init(np.zeros(size))
-        coef = np.zeros(m)
-        history, trees, scores = [], [], []
-        best = np.full(self.n_iter_no_change or 1, np.inf)
-        for k in range(m):
-            if huber:
-                loss = loss.with_params(delta=self._delta(yt - F, w))
-            g, h = loss.gradient_hessian(yt, F)
-            if newton and not has_curvature(g, h, w):
-                raise ValueError(
-                    f"loss {loss.name!r} has a zero Hessian, so Newton boosting has no step; "
-                    "use optimizer=optim.GradientDescent()."
-                )
-            idx = None  # all rows in the bag
-            if self.subsample < 1:
-                idx = np.sort(rng.choice(n, max(1, int(self.subsample * n)), replace=False))
-            stage = []
-            U = np.zeros(shape)
-            Uv = None if Fv is None else np.zeros_like(Fv)
-            for c in range(K):
-                tree, nodes = self._grow(
-                    opt,
-                    newton,
-                    loss,
-                    codes,
-                    binner,
-                    yt,
-                    F,
-                    g[:, c] if K > 1 else g,
-                    h[:, c] if K > 1 else h,
-                    w,
-                    idx,
-                    None if K == 1 else c,
-                    rng,
-                )
-                stage.append(tree)
-                u = tree.value[nodes, 0]
-                if K > 1:
-                    U[:, c] = u
-                else:
-                    U = u
+        idx = None  # all rows in the bag
+        if model.subsample < 1:
+            idx = np.sort(rng.choice(n, max(1, int(model.subsample * n)), replace=False))
+        stage, U = [], np.zeros(shape)
+        Uv = None if Fv is None else np.zeros_like(Fv)
+        for c in range(K):
+            column = None if K == 1 else c
+            gc, hc = (g, h) if K == 1 else (g[:, c], h[:, c])
+            tree, u = grower.grow(loss, yt, F, gc, hc, idx, column, rng)
+            stage.append(tree)
+            uv = None if Uv is None else tree.value[tree.apply_binned(codes_v), 0]
+            if K > 1:
+                U[:, c] = u
                 if Uv is not None:
-                    uv = tree.value[tree.apply_binned(codes_v), 0]
-                    if K > 1:
-                        Uv[:, c] = uv
-                    else:
-                        Uv = uv
-            e = np.zeros(m)
-            e[k] = 1.0
-            move = np.concatenate([e, U.ravel()] + ([] if Uv is None else [Uv.ravel()]))
-            if not newton:
-                move, state = opt.update(-move, state)
-            if not isinstance(opt, optim.Nesterov):
-                move = _no_overshoot(loss, yt, F, move, m, w, idx)
-            coef = coef + move[:m]
-            F = F + move[m : m + F.size].reshape(shape)
-            history.append(coef.copy())
-            trees.append(stage)
-            scores.append(loss.mean(yt, F, w))
-            restart = getattr(opt, "restart", False)
-            if restart and k > 0 and scores[-1] > scores[-2]:
-                state = opt.init(np.zeros(size))
-            if Fv is not None:
-                Fv = Fv + move[m + F.size :].reshape(Fv.shape)
-                val = loss.mean(yv, Fv, wv)
-                if np.any(val + _ES_TOL < best):
-                    best[k % len(best)] = val
-                else:
-                    break
-        n_stages = len(trees)
-        self.estimators_ = np.empty((n_stages, K), dtype=object)
-        for k, stage in enumerate(trees):
-            for c, tree in enumerate(stage):
-                self.estimators_[k, c] = tree
-        self.stage_weights_ = np.array([w[:n_stages] for w in history])
-        self.n_estimators_ = n_stages
-        self.train_score_ = np.array(scores)
-        self.optimizer_ = opt
-        self.loss_ = loss
-        return self
+                    Uv[:, c] = uv
+            else:
+                U, Uv = u, uv
+        e = np.zeros(m)
+        e[k] = 1.0
+        move = np.concatenate([e, U.ravel()] + ([] if Uv is None else [Uv.ravel()]))
+        if not newton:
+            move, state = opt.update(-move, state)
+        if not isinstance(opt, optim.Nesterov):
+            move = _no_overshoot(loss, yt, F, move, m, w, idx)
+        coef = coef + move[:m]
+        F = F + move[m : m + F.size].reshape(shape)
+        history.append(coef.copy())
+        trees.append(stage)
+        scores.append(loss.mean(yt, F, w))
+        restart = getattr(opt, "restart", False)
+        if restart and k > 0 and scores[-1] > scores[-2]:
+            state = opt.init(np.zeros(size))
+        if Fv is not None:
+            Fv = Fv + move[m + F.size :].reshape(Fv.shape)
+            val = loss.mean(yv, Fv, wv)
+            if np.any(val + _ES_TOL < best):
+                best[k % len(best)] = val
+            else:
+                break
+    n_stages = len(trees)
+    model.estimators_ = np.empty((n_stages, K), dtype=object)
+    for k, stage in enumerate(trees):
+        for c, tree in enumerate(stage):
+            model.estimators_[k, c] = tree
+    model.stage_weights_ = np.array([w[:n_stages] for w in history])
+    model.n_estimators_ = n_stages
+    model.train_score_ = np.array(scores)
+    model.optimizer_ = opt
+    model.loss_ = loss
+    return model
 
-    def _delta(self, r, w):
-        return _quantile(np.abs(r), self.alpha, w) or 1e-12
 
-    def _grow(self, opt, newton, loss, codes, binner, y, F, g, h, w, idx, column, rng):
-        """One tree on the in-bag rows ``idx`` (None: all); leaf values set to the refined
-        step. Returns the tree and the node of every training row. ``w``: sample weights
-        (rows of weight 0 are left out of the tree by the engine)."""
-        if idx is not None:
-            codes_in, g_in, h_in, y_in, F_in = codes[idx], g[idx], h[idx], y[idx], F[idx]
-            w_in = w[idx]
-        else:
-            codes_in, g_in, h_in, y_in, F_in, w_in = codes, g, h, y, F, w
+class _StageTree:
+    """Grows one tree of a stage on the binned training rows; what is fixed over the fit
+    (hyperparameters, update rule, codes, binner, sample weights) is held here."""
+
+    def __init__(self, model, opt, codes, binner, w):
+        self.opt, self.codes, self.binner, self.w = opt, codes, binner, w
+        self.newton = isinstance(opt, optim.Newton)
+        self.learning_rate = model.learning_rate
+        self.max_depth, self.min_samples_leaf = model.max_depth, model.min_samples_leaf
+        self.exact_line_search = model._exact_line_search
+
+    def grow(self, loss, y, F, g, h, idx, column, rng):
+        """One tree on the in-bag rows ``idx`` (None: all), its leaf values set to the
+        learning rate times the refined step. Returns the tree and its value at every
+        training row. Rows of weight 0 are left out of the tree by the engine."""
+        rows = slice(None) if idx is None else idx
+        # self.codes itself when all rows grow the tree: the engine keeps its bin index then
+        codes = self.codes if idx is None else self.codes[idx]
+        g, h, w = g[rows], h[rows], self.w[rows]
         common = dict(
             # unit weights: None keeps the engine's count-based fast path
-            sample_weight=None if np.all(w_in == 1.0) else w_in,
-            binner=binner,
+            sample_weight=None if np.all(w == 1.0) else w,
+            binner=self.binner,
             max_depth=self.max_depth,
             min_samples_leaf=self.min_samples_leaf,
             random_state=rng.integers(2**31),
+            return_leaves=True,  # the leaf of every row grown on, without a descent
         )
-        if newton:
-            tree = grow_tree(
-                codes_in,
+        if self.newton:
+            # the Newton criterion's sums are of the weighted g_i, h_i (w_i l_i)
+            tree, nodes = grow_tree(
+                codes,
                 criterion="newton",
-                # the Newton criterion's sums are of the weighted g_i, h_i (w_i l_i)
-                gradient=w_in * g_in,
-                hessian=w_in * h_in,
-                reg_lambda=opt.damping,
+                gradient=w * g,
+                hessian=w * h,
+                reg_lambda=self.opt.damping,
                 **common,
             )
         else:
@@ -336,67 +237,27 @@ class BaseBoosting(BaseEstimator):
             # rescaling), but the engine's purity test (impurity <= eps) is then relative to
             # the gradients' size, so that pinball(1/2) (gradients +-1/2) and the absolute
             # error (+-1) grow the same trees, and y's units do not stop a tree from growing
-            s = _power_of_two(np.max(np.abs(g_in[w_in > 0]), initial=0.0))
-            tree = grow_tree(codes_in, -g_in / s, criterion="squared_error", **common)
+            s = _power_of_two(np.max(np.abs(g[w > 0]), initial=0.0))
+            tree, nodes = grow_tree(codes, -g / s, criterion="squared_error", **common)
             tree.impurity *= s * s  # the loss decreases of feature_importances_, unscaled
             tree.value *= s
         leaves = np.nonzero(tree.children_left == -1)[0]
         where = np.full(tree.node_count, -1)
         where[leaves] = np.arange(len(leaves))
-        nodes = tree.apply_binned(codes)
-        leaf = where[nodes if idx is None else nodes[idx]]
-        if newton:
-            G = np.bincount(leaf, w_in * g_in, minlength=len(leaves))
-            H = np.bincount(leaf, w_in * h_in, minlength=len(leaves))
+        leaf = where[nodes]
+        if idx is not None:  # the out-of-bag rows move too
+            nodes = tree.apply_binned(self.codes)
+        if self.newton:
+            G = np.bincount(leaf, w * g, minlength=len(leaves))
+            H = np.bincount(leaf, w * h, minlength=len(leaves))
             with np.errstate(divide="ignore", invalid="ignore"):
-                value, _ = opt.update(G, None, H)
-            value = np.where(H + opt.damping > 0, value, 0.0)
+                value, _ = self.opt.update(G, None, H)
+            value = np.where(H + self.opt.damping > 0, value, 0.0)
         else:
             start = tree.value[leaves, 0]
-            exact = self._exact_line_search
             value = leaf_line_search(
-                loss, y_in, F_in, leaf, start, column, exact=exact, weight=w_in
+                loss, y[rows], F[rows], leaf, start, column, exact=self.exact_line_search, weight=w
             )
         tree.value[:] = 0.0
         tree.value[leaves, 0] = self.learning_rate * value
-        return tree, nodes
-
-    # ---- prediction -----------------------------------------------------------------------
-    def _tree_outputs(self, X):
-        """(n, n_stages, K) predictions of every tree (leaf values include learning_rate)."""
-        n_stages, K = self.estimators_.shape
-        P = np.empty((X.shape[0], n_stages, K))
-        for k in range(n_stages):
-            for c in range(K):
-                P[:, k, c] = self.estimators_[k, c].predict(X)[:, 0]
-        return P
-
-    def _raw(self, X, stage=None):
-        P = self._tree_outputs(X)
-        w = self.stage_weights_[-1 if stage is None else stage]
-        raw = self.init_ + np.einsum("nkc,k->nc", P, w)
-        return raw[:, 0] if raw.shape[1] == 1 else raw
-
-    def _staged_raw(self, X):
-        check_is_fitted(self)
-        X = validate_data(self, X, reset=False)
-        P = self._tree_outputs(X)
-        for w in self.stage_weights_:
-            raw = self.init_ + np.einsum("nkc,k->nc", P, w)
-            yield raw[:, 0] if raw.shape[1] == 1 else raw
-
-    @property
-    def feature_importances_(self):
-        """Mean over all trees of the total loss decrease per feature, normalized to sum 1."""
-        check_is_fitted(self)
-        imp = np.mean(
-            [t.compute_feature_importances(normalize=False) for t in self.estimators_.ravel()],
-            axis=0,
-        )
-        total = imp.sum()
-        return imp / total if total > 0 else imp
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.allow_nan = False
-        return tags
+        return tree, tree.value[nodes, 0]

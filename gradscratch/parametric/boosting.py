@@ -10,6 +10,11 @@ training predictions F, one stage at a time:
    step, and its leaf values are refined by the loss itself;
 3. the optimizer's update rule turns the fitted step into the move of F.
 
+:func:`plain_gradient_boosting` is that loop in a dozen lines, for the default rule (Newton
+leaves, squared error or log-loss, no weights): the estimators compute the same model through
+:func:`~gradscratch.parametric._boosting_fit.fit_stages` (tested equal to it), on trees grown
+from histograms a level at a time.
+
 ``fit(X, y, sample_weight)`` minimizes sum_i w_i l(y_i, F_i): the weights multiply the
 gradients and Hessians in the Newton sums, weight the least-squares fit of -g (gradient
 descent), the leaf line searches, the initial constant, Huber's delta (a weighted quantile),
@@ -78,10 +83,17 @@ from gradscratch.base import (
     validate_data,
 )
 from gradscratch.losses import log_softmax
-from gradscratch.parametric._boosting_fit import BaseBoosting
+from gradscratch.nonparametric.tree import plain_predict, plain_tree
+from gradscratch.parametric._boosting_base import BaseBoosting
+from gradscratch.parametric._boosting_fit import fit_stages
 from gradscratch.parametric._boosting_loss import make_loss
 
-__all__ = ["GradientBoostingClassifier", "GradientBoostingRegressor"]
+__all__ = [
+    "GradientBoostingClassifier",
+    "GradientBoostingRegressor",
+    "plain_boosting_predict",
+    "plain_gradient_boosting",
+]
 
 _REGRESSION_LOSSES = {
     "squared_error": "half_squared_error",
@@ -89,6 +101,35 @@ _REGRESSION_LOSSES = {
     "huber": "huber",
     "quantile": "quantile",
 }
+
+
+def plain_gradient_boosting(
+    X, y, loss, n_estimators=100, learning_rate=0.1, max_depth=3, min_samples_leaf=1
+):
+    """Newton gradient tree boosting, plainly (ESL Algorithm 10.3 with Newton leaves, the
+    default for squared error and log-loss): ``loss`` is a one-output boosting loss
+    (``_boosting_loss.make_loss``). Returns (F_0, trees); F(x) = F_0 + nu sum_k f_k(x).
+
+    The estimators run :func:`~gradscratch.parametric._boosting_fit.fit_stages` instead: the
+    same model on histogram trees grown a level at a time, with weights, subsampling, early
+    stopping, K classes and the other update rules.
+    """
+    F0 = loss.initial_constant(y, len(y))[0]  # argmin_c sum_i l(y_i, c)
+    F = np.full(len(y), F0)
+    trees = []
+    for _ in range(n_estimators):
+        g, h = loss.gradient_hessian(y, F)  # autograd: dl/dF and d2l/dF2 at every F_i
+        # least squares on the Newton targets -g/h with weights h: the split gain is
+        # G_L^2/H_L + G_R^2/H_R (+ a constant), a leaf's value -G/H, a Newton step on it
+        tree = plain_tree(X, -g / h, h, max_depth=max_depth, min_samples_leaf=min_samples_leaf)
+        F = F + learning_rate * plain_predict(tree, X)[:, 0]
+        trees.append(tree)
+    return F0, trees
+
+
+def plain_boosting_predict(F0, trees, X, learning_rate=0.1):
+    """F(x) = F_0 + nu sum_k f_k(x) for the output of :func:`plain_gradient_boosting`."""
+    return F0 + learning_rate * sum(plain_predict(tree, X)[:, 0] for tree in trees)
 
 
 def _sigmoid(F):
@@ -206,7 +247,7 @@ class GradientBoostingRegressor(RegressorMixin, BaseBoosting):
         y = np.asarray(y, dtype=np.float64)
         params = {"alpha": float(self.alpha)} if self.loss == "quantile" else {}
         loss = make_loss(self.loss, params, 1, _REGRESSION_LOSSES)
-        return self._fit(X.astype(np.float64), y, loss, sample_weight=sample_weight)
+        return fit_stages(self, X.astype(np.float64), y, loss, sample_weight=sample_weight)
 
     def predict(self, X):
         """F(x) = F_0 + sum_k a_k f_k(x), shape (n,)."""
@@ -303,8 +344,8 @@ class GradientBoostingClassifier(ClassifierMixin, BaseBoosting):
         else:
             target = np.eye(K)[y_idx]
             loss = make_loss(self.loss, {}, K, {"log_loss": "multinomial_log_loss"})
-        return self._fit(
-            X.astype(np.float64), target, loss, strata=y_idx, sample_weight=sample_weight
+        return fit_stages(
+            self, X.astype(np.float64), target, loss, strata=y_idx, sample_weight=sample_weight
         )
 
     def decision_function(self, X):
