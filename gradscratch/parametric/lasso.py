@@ -138,7 +138,7 @@ class ElasticNet(LinearModel):
         self._check_common_params()
         self._check_params()
         X, y = validate_data(self, X, y, y_numeric=True)
-        weights = check_sample_weight(sample_weight, X.shape[0])
+        weights = check_sample_weight(sample_weight, X.shape[0], like=X)
         n, p = X.shape
         use_gram = p <= n and p <= GRAM_MAX_FEATURES_FIT
         data = LeastSquares(X, y, weights, self.fit_intercept, use_gram=use_gram)

@@ -1,0 +1,192 @@
+"""The estimators on dask arrays, on a real dask.distributed LocalCluster (issue 16).
+
+One cluster of two worker processes (loopback only, no dashboard) serves the whole module.
+Each fit on a dask array equals the in-memory fit on the same data to 1e-8 relative, with the
+same trace; predictions stay lazy; the estimators that are not sums over blocks refuse.
+"""
+
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+da = pytest.importorskip("dask.array")
+distributed = pytest.importorskip("distributed")
+
+import gradscratch  # noqa: E402
+from gradscratch import LinearRegression, Ridge  # noqa: E402
+
+CHUNK = 97  # rows per block: uneven blocks, the last one short
+
+
+@pytest.fixture(scope="module")
+def client():
+    with warnings.catch_warnings():
+        # the cluster's start-up may warn about its own environment; the tests do not
+        warnings.simplefilter("ignore")
+        cluster = distributed.LocalCluster(
+            n_workers=2,
+            processes=True,
+            threads_per_worker=1,
+            dashboard_address=None,
+            host="127.0.0.1",
+        )
+        client = distributed.Client(cluster)
+    yield client
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        client.close()
+        cluster.close()
+
+
+def lazy(a):
+    return da.from_array(a, chunks=(CHUNK, *a.shape[1:]))
+
+
+def assert_close(actual, desired, rtol=1e-8):
+    """Equal to ``rtol`` relative to the largest entry of ``desired`` (one scale per array)."""
+    desired = np.asarray(desired, dtype=np.float64)
+    scale = max(float(np.max(np.abs(desired))), 1e-300) if desired.size else 1.0
+    np.testing.assert_allclose(actual, desired, rtol=0, atol=rtol * scale)
+
+
+def same_trace(a, b, rtol=1e-8):
+    """The two fits' traces: the same iterations, the same objective values."""
+    ta, tb = a.optim_result_.trace, b.optim_result_.trace
+    assert len(ta["fun"]) == len(tb["fun"])
+    assert_close(tb["fun"], ta["fun"], rtol)
+    assert_close(tb["grad_norm"], ta["grad_norm"], 1e-6)  # the measure: its noise is absolute
+    assert a.optim_result_.converged == b.optim_result_.converged
+
+
+@pytest.fixture(scope="module")
+def regression():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(700, 6)) * [1, 10, 0.1, 1, 5, 1] + [0, 3, -2, 1e3, 0, 1]
+    y = X @ rng.normal(size=6) + rng.normal(size=700) + 4.0
+    weights = rng.uniform(0.5, 2.0, size=700)
+    return X, y, weights
+
+
+def test_import_never_loads_dask():
+    code = (
+        "import sys, gradscratch, optim\n"
+        "from gradscratch import LinearRegression, LogisticRegression, KMeans, PCA\n"
+        "LinearRegression().fit([[0.0], [1.0], [2.0]], [0.0, 1.0, 2.5])\n"
+        "assert 'dask' not in sys.modules, 'dask imported'\n"
+        "assert 'distributed' not in sys.modules, 'distributed imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [LinearRegression, lambda: Ridge(alpha=3.0), lambda: LinearRegression(fit_intercept=False)],
+)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_least_squares_equal_in_memory(client, regression, make, weighted):
+    X, y, weights = regression
+    sw = weights if weighted else None
+    ref = make().fit(X, y, sample_weight=sw)
+    model = make().fit(lazy(X), lazy(y), sample_weight=None if sw is None else lazy(sw))
+    assert_close(model.coef_, ref.coef_)
+    assert_close(model.intercept_, ref.intercept_)
+    same_trace(ref, model)
+
+
+def test_linear_regression_orthogonal_route(client, regression):
+    """An ill-conditioned design takes the tall-skinny QR route, reduced over blocks."""
+    X, y, _ = regression
+    rng = np.random.default_rng(1)
+    X = np.column_stack([X, X[:, 0] + 1e-6 * rng.normal(size=len(X))])
+    ref = LinearRegression().fit(X, y)
+    model = LinearRegression().fit(lazy(X), lazy(y))
+    # the route's own promise: the digits a backward-stable QR keeps at this condition
+    assert_close(model.coef_, ref.coef_, rtol=1e-6)
+    assert_close(model.predict(X[:50]), ref.predict(X[:50]), rtol=1e-10)
+
+
+def test_multi_output_and_in_memory_target(client, regression):
+    X, y, _ = regression
+    Y = np.column_stack([y, 2 * y - X[:, 0]])
+    ref = Ridge(alpha=1.0).fit(X, Y)
+    model = Ridge(alpha=1.0).fit(lazy(X), lazy(Y))
+    assert_close(model.coef_, ref.coef_)
+    # an in-memory y beside a dask X is chunked as X's rows
+    assert_close(LinearRegression().fit(lazy(X), y).coef_, LinearRegression().fit(X, y).coef_)
+
+
+def test_predict_is_lazy_and_score_works(client, regression):
+    X, y, _ = regression
+    ref = LinearRegression().fit(X, y)
+    model = LinearRegression().fit(lazy(X), lazy(y))
+    prediction = model.predict(lazy(X))
+    assert isinstance(prediction, da.Array)
+    assert prediction.chunks[0] == lazy(X).chunks[0]
+    assert_close(prediction.compute(), ref.predict(X), rtol=1e-10)
+    assert model.score(lazy(X), lazy(y)) == pytest.approx(ref.score(X, y), rel=1e-10)
+    Y = np.column_stack([y, -y])
+    lazy_2d = LinearRegression().fit(lazy(X), lazy(Y)).predict(lazy(X))
+    assert lazy_2d.shape == (len(X), 2) and isinstance(lazy_2d, da.Array)
+
+
+def test_nan_found_lazily_with_the_in_memory_message(client, regression):
+    X, y, _ = regression
+    X = X.copy()
+    X[500, 2] = np.nan
+    with pytest.raises(ValueError, match="Input X contains NaN"):
+        LinearRegression().fit(lazy(X), lazy(y))
+    with pytest.raises(ValueError, match="Negative values in data passed to sample_weight"):
+        LinearRegression().fit(lazy(np.abs(y)[:, None]), lazy(y), sample_weight=lazy(-np.ones(700)))
+
+
+def test_unknown_chunks_and_mixed_inputs_refused(client, regression):
+    X, y, _ = regression
+    dX = lazy(X)
+    unknown = dX[dX[:, 0] > 0]
+    with pytest.raises(ValueError, match="compute_chunk_sizes"):
+        LinearRegression().fit(unknown, y[:10])
+    with pytest.raises(TypeError, match="both as dask arrays"):
+        LinearRegression().fit(X, lazy(y))
+
+
+REFUSED = [
+    "DecisionTreeClassifier",
+    "DecisionTreeRegressor",
+    "RandomForestClassifier",
+    "RandomForestRegressor",
+    "GradientBoostingClassifier",
+    "GradientBoostingRegressor",
+    "KNeighborsClassifier",
+    "KNeighborsRegressor",
+    "AgglomerativeClustering",
+]
+
+
+@pytest.mark.parametrize("name", REFUSED)
+def test_refused_with_the_remedy_never_computed(name, regression):
+    """No cluster needed: a refusal computes nothing (a graph that raises if computed)."""
+    X, y, _ = regression
+
+    def explode(block):
+        raise AssertionError("the dask array was computed")
+
+    dX = lazy(X).map_blocks(explode, dtype=np.float64)
+    dy = lazy(y).map_blocks(explode, dtype=np.float64)
+    estimator = getattr(gradscratch, name)()
+    with pytest.raises(TypeError, match="does not accept a dask array") as info:
+        estimator.fit(dX, dy if name != "AgglomerativeClustering" else None)
+    assert "compute()" in str(info.value)
+    # a model fitted in memory refuses to predict a dask array and says how to map it
+    if name != "AgglomerativeClustering":
+        fitted = getattr(gradscratch, name)().fit(X[:100], (y[:100] > np.median(y[:100])) * 1.0)
+        with pytest.raises(TypeError, match="map_blocks"):
+            fitted.predict(dX)
+
+
+def test_linkage_refuses_dask(regression):
+    X, _, _ = regression
+    with pytest.raises(TypeError, match="does not accept a dask array"):
+        gradscratch.linkage(lazy(X[:50]))
