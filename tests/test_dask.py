@@ -41,8 +41,8 @@ def client():
         cluster.close()
 
 
-def lazy(a):
-    return da.from_array(a, chunks=(CHUNK, *a.shape[1:]))
+def lazy(a, chunk=CHUNK):
+    return da.from_array(a, chunks=(chunk, *a.shape[1:]))
 
 
 def assert_close(actual, desired, rtol=1e-8):
@@ -190,3 +190,61 @@ def test_linkage_refuses_dask(regression):
     X, _, _ = regression
     with pytest.raises(TypeError, match="does not accept a dask array"):
         gradscratch.linkage(lazy(X[:50]))
+
+
+@pytest.fixture(scope="module")
+def classification():
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(600, 4)) * [1, 3, 0.5, 1] + [0, 1, 5, -2]
+    logits = (X - X.mean(axis=0)) @ rng.normal(size=(4, 3))
+    y3 = np.argmax(logits + rng.gumbel(size=(600, 3)), axis=1)
+    return X, y3, rng.uniform(0.5, 2.0, size=600)
+
+
+LOGISTIC = [
+    {},
+    {"C": 0.1, "class_weight": "balanced"},
+    {"C": np.inf},  # the Newton polish: Hessians summed over blocks
+    {"fit_intercept": False, "class_weight": {"a": 2.0}},
+]
+
+
+@pytest.mark.parametrize(
+    "params, n_classes",
+    [(params, k) for params in LOGISTIC for k in (2, 3)]
+    # FISTA with the L1 prox (binary only: its many iterations are each a round trip)
+    + [({"C": 0.5, "l1_ratio": 0.5}, 2)],
+)
+def test_logistic_equal_in_memory(client, classification, params, n_classes):
+    from gradscratch import LogisticRegression
+
+    X, y, weights = classification
+    y = np.array(["a", "b", "c"])[y if n_classes == 3 else (y > 0) * 1]
+    if params.get("C") == np.inf and n_classes == 3:
+        params = {"C": 1e4}
+    ref = LogisticRegression(**params).fit(X, y, sample_weight=weights)
+    # three blocks: each evaluation is a round trip to the workers
+    dX, dy, dw = lazy(X, 250), lazy(y, 250), lazy(weights, 250)
+    model = LogisticRegression(**params).fit(dX, dy, sample_weight=dw)
+    np.testing.assert_array_equal(model.classes_, ref.classes_)
+    assert_close(model.coef_, ref.coef_)
+    assert_close(model.intercept_, ref.intercept_)
+    same_trace(ref, model)
+    proba = model.predict_proba(lazy(X))
+    assert isinstance(proba, da.Array)
+    assert_close(proba.compute(), ref.predict_proba(X), rtol=1e-8)
+    labels = model.predict(lazy(X))
+    assert isinstance(labels, da.Array)
+    np.testing.assert_array_equal(labels.compute(), ref.predict(X))
+    assert isinstance(model.decision_function(lazy(X)), da.Array)
+    assert model.score(lazy(X), lazy(y)) == pytest.approx(ref.score(X, y), rel=1e-12)
+
+
+def test_logistic_one_class_refused(client, classification):
+    from gradscratch import LogisticRegression
+
+    X, y, _ = classification
+    with pytest.raises(ValueError, match="at least 2 classes"):
+        LogisticRegression().fit(lazy(X), lazy(np.zeros(len(X))))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        LogisticRegression().fit(lazy(X), lazy(X[:, 0]))
