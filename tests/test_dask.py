@@ -248,3 +248,47 @@ def test_logistic_one_class_refused(client, classification):
         LogisticRegression().fit(lazy(X), lazy(np.zeros(len(X))))
     with pytest.raises(ValueError, match="Unknown label type"):
         LogisticRegression().fit(lazy(X), lazy(X[:, 0]))
+
+
+@pytest.mark.parametrize("solver", ["full", "covariance_eigh", "auto"])
+@pytest.mark.parametrize("n_components", [None, 3, 0.9])
+def test_pca_equal_in_memory(client, regression, solver, n_components):
+    from gradscratch import PCA
+
+    X, _, _ = regression
+    X = X[:, :5] @ np.random.default_rng(3).normal(size=(5, 5)) + 1e3  # correlated, offset
+    ref = PCA(n_components, svd_solver=solver).fit(X)
+    model = PCA(n_components, svd_solver=solver).fit(lazy(X))
+    assert model.n_components_ == ref.n_components_
+    for name in ("components_", "explained_variance_", "singular_values_", "mean_"):
+        assert_close(getattr(model, name), getattr(ref, name))
+    assert_close(model.noise_variance_, ref.noise_variance_, rtol=1e-6)
+    Z = model.transform(lazy(X))
+    assert isinstance(Z, da.Array) and Z.shape == (len(X), ref.n_components_)
+    assert_close(Z.compute(), ref.transform(X))
+    assert model.score(lazy(X)) == pytest.approx(ref.score(X), rel=1e-10)
+
+
+def test_pca_randomized_refused(regression):
+    from gradscratch import PCA
+
+    with pytest.raises(ValueError, match="randomized"):
+        PCA(2, svd_solver="randomized").fit(lazy(regression[0]))
+
+
+@pytest.mark.parametrize("name", ["Lasso", "ElasticNet"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_lasso_enet_on_the_reduced_gram(client, regression, name, weighted):
+    X, y, weights = regression
+    sw = weights if weighted else None
+    make = getattr(gradscratch, name)
+    ref = make(alpha=0.05).fit(X, y, sample_weight=sw)
+    model = make(alpha=0.05).fit(lazy(X), lazy(y), sample_weight=None if sw is None else lazy(sw))
+    # both stop within the solver's tolerance (the coefficients to ~5e-9 here); the intercept
+    # b = mean(y) - mean(x) w carries the columns' offsets (1e3) times that difference
+    assert_close(model.coef_, ref.coef_)
+    offsets = np.average(X, axis=0, weights=sw)
+    scale = abs(ref.intercept_) + np.abs(offsets) @ np.abs(ref.coef_)
+    assert abs(model.intercept_ - ref.intercept_) <= 1e-8 * scale
+    assert model.n_iter_ == ref.n_iter_
+    assert isinstance(model.predict(lazy(X)), da.Array)
