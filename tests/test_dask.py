@@ -292,3 +292,53 @@ def test_lasso_enet_on_the_reduced_gram(client, regression, name, weighted):
     assert abs(model.intercept_ - ref.intercept_) <= 1e-8 * scale
     assert model.n_iter_ == ref.n_iter_
     assert isinstance(model.predict(lazy(X)), da.Array)
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    rng = np.random.default_rng(4)
+    centers = rng.normal(scale=4.0, size=(4, 3)) + [0.0, 100.0, -5.0]
+    X = np.vstack([c + rng.normal(size=(150, 3)) for c in centers])
+    return X[rng.permutation(len(X))], rng.uniform(0.5, 2.0, size=len(X))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"n_clusters": 4},
+        {"n_clusters": 6, "init": "random", "n_init": 2},
+        {"n_clusters": 3, "tol": 0.0, "max_iter": 5},
+    ],
+)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_kmeans_equal_in_memory(client, blobs, params, weighted):
+    """The same start from the same random stream, the same iterations, the same inertia."""
+    from gradscratch import KMeans
+
+    X, weights = blobs
+    sw = weights if weighted else None
+    ref = KMeans(random_state=0, **params).fit(X, sample_weight=sw)
+    dX = lazy(X, 150)
+    model = KMeans(random_state=0, **params).fit(
+        dX, sample_weight=None if sw is None else lazy(sw, 150)
+    )
+    assert_close(model.cluster_centers_, ref.cluster_centers_)
+    assert model.n_iter_ == ref.n_iter_
+    assert model.inertia_ == pytest.approx(ref.inertia_, rel=1e-10)
+    assert_close(model.inertia_history_, ref.inertia_history_, rtol=1e-10)
+    assert isinstance(model.labels_, da.Array)
+    np.testing.assert_array_equal(model.labels_.compute(), ref.labels_)
+    np.testing.assert_array_equal(model.predict(dX).compute(), ref.predict(X))
+    assert_close(model.transform(dX).compute(), ref.transform(X), rtol=1e-10)
+    assert model.score(dX) == pytest.approx(ref.score(X), rel=1e-10)
+
+
+def test_kmeans_empty_cluster_relocated_as_in_memory(client, blobs):
+    from gradscratch import KMeans
+
+    X, _ = blobs
+    init = np.vstack([X[:3], X[:3].mean(axis=0) + 1e6])  # the far center catches nothing
+    ref = KMeans(4, init=init).fit(X)
+    model = KMeans(4, init=init).fit(lazy(X, 150))
+    assert_close(model.cluster_centers_, ref.cluster_centers_)
+    assert model.n_iter_ == ref.n_iter_
