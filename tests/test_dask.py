@@ -342,3 +342,46 @@ def test_kmeans_empty_cluster_relocated_as_in_memory(client, blobs):
     model = KMeans(4, init=init).fit(lazy(X, 150))
     assert_close(model.cluster_centers_, ref.cluster_centers_)
     assert model.n_iter_ == ref.n_iter_
+
+
+def test_optim_minimize_sums_over_blocks(client):
+    """optim's own seam: f a mean over rows, evaluated per block and summed, equals the
+    in-memory run; minibatches of dask arrays are refused."""
+    import autograd.numpy as anp
+
+    import optim
+
+    rng = np.random.default_rng(5)
+    A, b = rng.normal(size=(500, 3)), rng.normal(size=500)
+
+    def f(x, A, b):
+        return anp.mean((anp.dot(A, x) - b) ** 2) + 0.1 * anp.dot(x, x)
+
+    for optimizer in (optim.LBFGS(), optim.Newton()):
+        ref = optimizer.minimize(f, np.zeros(3), data=(A, b))
+        run = optimizer.minimize(f, np.zeros(3), data=(lazy(A), lazy(b)))
+        assert_close(run.x, ref.x)
+        assert run.n_iter == ref.n_iter and run.converged
+    with pytest.raises(ValueError, match="Minibatches of dask arrays"):
+        optim.Adam().minimize(f, np.zeros(3), data=(lazy(A), lazy(b)), batch_size=50)
+
+
+def test_fits_never_gather_the_data(client, regression, classification, monkeypatch):
+    """No dask array is converted to numpy on the client during a fit (``__array__``
+    raises); least squares and PCA do not even call ``compute``, only reductions."""
+    from gradscratch import PCA, KMeans, LogisticRegression
+
+    X, y, _ = regression
+    Xc, yc, _ = classification
+    dX, dy, dXc, dyc = lazy(X), lazy(y), lazy(Xc, 300), lazy(yc, 300)
+
+    def gathered(*args, **kwargs):
+        raise AssertionError("a dask array was gathered on the client")
+
+    monkeypatch.setattr(da.Array, "__array__", gathered)
+    LogisticRegression().fit(dXc, dyc)
+    KMeans(3, random_state=0).fit(dXc)
+    monkeypatch.setattr(da.Array, "compute", gathered)
+    LinearRegression().fit(dX, dy)
+    Ridge().fit(dX, dy)
+    PCA(2).fit(dX)
