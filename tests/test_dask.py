@@ -385,3 +385,16 @@ def test_fits_never_gather_the_data(client, regression, classification, monkeypa
     LinearRegression().fit(dX, dy)
     Ridge().fit(dX, dy)
     PCA(2).fit(dX)
+
+
+def test_same_convergence_warning(client, classification):
+    """A budget too small warns on the dask fit as on the in-memory one, at the user's line."""
+    from gradscratch import ConvergenceWarning, LogisticRegression
+
+    X, y, _ = classification
+    with pytest.warns(ConvergenceWarning, match="did not converge") as ref:
+        LogisticRegression(max_iter=2).fit(X, y)
+    with pytest.warns(ConvergenceWarning, match="did not converge") as run:
+        LogisticRegression(max_iter=2).fit(lazy(X, 300), lazy(y, 300))
+    assert [str(w.message) for w in run] == [str(w.message) for w in ref]
+    assert run[0].filename == __file__

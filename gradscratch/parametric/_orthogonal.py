@@ -44,10 +44,10 @@ __all__ = ["OrthogonalLeastSquares", "least_squares_route"]
 def _block_factor(X, y, w, x_offset, y_offset, x_scale):
     """The triangular factor of one dask block of [Xs, ys] (centred, weighted and scaled as
     in memory), for ``gradscratch._blocks.combine_factors``."""
-    Z = np.zeros((0, X.shape[1] + 1))
-    for Xs, ys in _centred_blocks(X, y, _root_weights(w), x_offset, y_offset, max(1, len(X))):
-        Z = np.column_stack([Xs / x_scale, ys])
-    return np.linalg.qr(Z, mode="r"), float(np.sum(w)), None
+    # the whole dask block as one in-memory block (none when the dask block is empty)
+    rows = list(_centred_blocks(X, y, _root_weights(w), x_offset, y_offset, max(1, len(X))))
+    Z = np.column_stack([rows[0][0] / x_scale, rows[0][1]]) if rows else np.zeros((0, 0))
+    return np.linalg.qr(Z.reshape(len(Z), X.shape[1] + 1), mode="r"), float(np.sum(w)), None
 
 
 class OrthogonalLeastSquares:
