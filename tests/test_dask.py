@@ -94,6 +94,8 @@ def test_least_squares_equal_in_memory(client, regression, make, weighted):
     assert_close(model.coef_, ref.coef_)
     assert_close(model.intercept_, ref.intercept_)
     same_trace(ref, model)
+    if make is LinearRegression and not weighted:  # summary(): from the reduced Gram
+        assert_close(model.summary().std_err, ref.summary().std_err, rtol=1e-8)
 
 
 def test_linear_regression_orthogonal_route(client, regression):
@@ -238,6 +240,10 @@ def test_logistic_equal_in_memory(client, classification, params, n_classes):
     np.testing.assert_array_equal(labels.compute(), ref.predict(X))
     assert isinstance(model.decision_function(lazy(X)), da.Array)
     assert model.score(lazy(X), lazy(y)) == pytest.approx(ref.score(X, y), rel=1e-12)
+    if params.get("C") == np.inf and n_classes == 2:  # the information, summed over blocks
+        table, expected = model.summary(), ref.summary()
+        for column in ("coef", "std_err", "p_value"):
+            assert_close(getattr(table, column), getattr(expected, column), rtol=1e-7)
 
 
 def test_logistic_one_class_refused(client, classification):

@@ -73,6 +73,22 @@ def logistic_blocks(model, X, y, sample_weight):
     )
 
 
+def _block_information(X, y_idx, weights, data, x):
+    from types import SimpleNamespace
+
+    from gradscratch.parametric.inference import logistic_information
+
+    rows = SimpleNamespace(
+        target=(y_idx == 1).astype(np.float64),
+        weight_sum=1.0,
+        scaled_weights=weights,  # weight_sum * scaled_weights: the block's s_i
+        scores=lambda x: data.scores(x, X),
+        X=X - data.x_offset if data.fit_intercept else X,
+        fit_intercept=data.fit_intercept,
+    )
+    return logistic_information(rows, x)
+
+
 class BlockLogisticData(_LogisticData):
     """``_LogisticData`` on dask arrays: ``mean_nll(x, X_b, y_b, s_b)`` is a block's f_b
     (module docstring), and ``blocks`` the arrays to pass as ``data``; what needs no data
@@ -121,6 +137,11 @@ class BlockLogisticData(_LogisticData):
             loss, target = multinomial_log_loss, np.eye(self.n_classes)[y_idx]
         factor = self.n_samples / (len(X) * self.weight_sum)
         return factor * anp.dot(weights, loss(target, self.scores(x, X)))
+
+    def information(self, x):
+        """The observed information at x (``inference.logistic_information``), summed over
+        the blocks: each block's is the in-memory function's on that block's rows."""
+        return reduce_blocks(_block_information, sum, self.blocks, self, x)
 
     def __getstate__(self):
         # shipped to the workers with mean_nll: the arrays stay behind (their blocks go as data)

@@ -157,11 +157,12 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
             # to its last digits: a Newton polish from the fit (one or two steps).
             x = refine(self, objective, x, optim.Newton(certify=False), tol=1e-12)
         self.coef_, self.intercept_ = data.unpack(x)
-        if self.C == np.inf and data.binary and not is_dask(X):
+        if self.C == np.inf and data.binary:
             # What summary() needs, while the data are at hand: the observed information.
             from gradscratch.parametric.inference import logistic_information
 
-            self._information = (logistic_information(data, x), data.x_scale, data.x_offset)
+            information = data.information(x) if is_dask(X) else logistic_information(data, x)
+            self._information = (information, data.x_scale, data.x_offset)
         if self.C == np.inf and bool(np.all(self.predict(X) == y)):
             warn_at_caller(
                 "The classes are perfectly separated and the fit has no penalty (C=np.inf): "
