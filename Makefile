@@ -11,7 +11,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev,docs]"
+	$(BIN)/python -m pip install --quiet -e ".[dev,docs,dask]"
 	touch $(STAMP)
 
 # The site: a page per model and the gallery (examples/ run by sphinx-gallery), offline.

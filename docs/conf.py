@@ -63,7 +63,7 @@ sphinx_gallery_conf = {
     # Every script in examples/ except the shared helper and the benchmark (examples/bench/
     # has no gallery header, so it is not a section).
     "filename_pattern": r"\.py$",
-    "ignore_pattern": r"(__init__|_common|benchmark)\.py$",
+    "ignore_pattern": r"(__init__|_common|benchmark|bench_dask)\.py$",
     "within_subsection_order": "gallery_order.SeriesOrder",
     "download_all_examples": False,
     "show_signature": False,

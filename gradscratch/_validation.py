@@ -11,6 +11,9 @@ import warnings
 
 import numpy as np
 
+from gradscratch import _dask_validation as _dask
+from gradscratch._blocks import is_dask
+
 __all__ = [
     "ConvergenceWarning",
     "DataConversionWarning",
@@ -77,13 +80,32 @@ def check_array(
     ensure_min_samples=1,
     ensure_min_features=1,
     allow_nan=False,
+    accept_dask=None,
 ):
     """Convert ``X`` to a numeric numpy array and check it (finite, 2-D, non-empty).
 
     Lists, pandas frames and read-only arrays are accepted; sparse matrices, complex numbers
-    and non-numeric entries are refused with a message saying why.
+    and non-numeric entries are refused with a message saying why. A dask array is checked
+    lazily and stays one (:mod:`gradscratch._dask_validation`) when ``accept_dask`` is True
+    (None: when the estimator declares ``_accepts_dask``); otherwise it is refused with a
+    message saying what to do, never computed.
     """
-    who = estimator if isinstance(estimator, str) else type(estimator).__name__
+    who = _name(estimator)
+    if is_dask(X):
+        if accept_dask is None:
+            accept_dask = getattr(estimator, "_accepts_dask", False)
+        if not accept_dask:
+            raise _dask.refuse_dask(who)
+        return _dask.check_dask_array(
+            X,
+            who=who,
+            name=name,
+            dtype=dtype,
+            ensure_2d=ensure_2d,
+            ensure_min_samples=ensure_min_samples,
+            ensure_min_features=ensure_min_features,
+            allow_nan=allow_nan,
+        )
     if _is_sparse(X):
         raise TypeError(
             f"{who} does not accept sparse input: a sparse matrix was passed, but dense data "
@@ -138,17 +160,36 @@ def check_array(
     return raw
 
 
-def _check_y(y, *, estimator, y_numeric):
+def _name(estimator):
+    if estimator is None:
+        return "This function"
+    return estimator if isinstance(estimator, str) else type(estimator).__name__
+
+
+def _warn_column_vector():
+    warn_at_caller(
+        "A column-vector y was passed when a 1d array was expected. Please change the "
+        "shape of y to (n_samples, ), for example using ravel().",
+        DataConversionWarning,
+    )
+
+
+def _check_y(y, *, estimator, y_numeric, X=None):
     who = type(estimator).__name__
+    if is_dask(y) or is_dask(X):
+        if is_dask(y) and not getattr(estimator, "_accepts_dask", False):
+            raise _dask.refuse_dask(who)
+        if is_dask(y):
+            return _dask.check_dask_y(
+                y, X, who=who, y_numeric=y_numeric, warn_column=_warn_column_vector
+            )
+        y = _check_y(y, estimator=estimator, y_numeric=y_numeric)
+        return _dask.check_dask_y(y, X, who=who, y_numeric=y_numeric, warn_column=None)
     y_arr = np.asarray(y)
     if _is_sparse(y):
         raise TypeError(f"{who} does not accept a sparse y.")
     if y_arr.ndim == 2 and y_arr.shape[1] == 1:
-        warn_at_caller(
-            "A column-vector y was passed when a 1d array was expected. Please change the "
-            "shape of y to (n_samples, ), for example using ravel().",
-            DataConversionWarning,
-        )
+        _warn_column_vector()
         y_arr = y_arr.ravel()
     if y_arr.ndim != 1:
         raise ValueError(
@@ -190,6 +231,8 @@ def validate_data(
     who = type(estimator).__name__
     if y is None:
         raise ValueError(f"{who} requires y to be passed, but the target y is None.")
+    if is_dask(X) and not getattr(estimator, "_accepts_dask", False):
+        raise _dask.refuse_dask(who, fitting=reset)
     names = _feature_names(X)
     X = check_array(X, estimator=estimator, dtype=dtype, ensure_min_samples=ensure_min_samples)
     if reset:
@@ -207,10 +250,11 @@ def validate_data(
             )
     if y is _NO_Y:
         return X
-    y = _check_y(y, estimator=estimator, y_numeric=y_numeric)
-    if len(y) != X.shape[0]:
+    y = _check_y(y, estimator=estimator, y_numeric=y_numeric, X=X)
+    if y.shape[0] != X.shape[0]:
         raise ValueError(
-            f"Found input variables with inconsistent numbers of samples: [{X.shape[0]}, {len(y)}]"
+            "Found input variables with inconsistent numbers of samples: "
+            f"[{X.shape[0]}, {y.shape[0]}]"
         )
     return X, y
 
@@ -250,8 +294,19 @@ def _check_feature_names(estimator, names):
     raise ValueError(message)
 
 
-def check_sample_weight(sample_weight, n_samples):
-    """Sample weights as a float64 vector of length ``n_samples`` (``None`` means all ones)."""
+def check_sample_weight(sample_weight, n_samples, like=None):
+    """Sample weights as a float64 vector of length ``n_samples`` (``None`` means all ones).
+
+    With ``like`` a dask array (the X of a fit): a dask array chunked as its rows, checked
+    lazily (ones made lazily for None: nothing of size n on the client).
+    """
+    if is_dask(like):
+        return _dask.check_dask_sample_weight(sample_weight, like, check_sample_weight)
+    if is_dask(sample_weight):
+        raise TypeError(
+            "sample_weight is a dask array but X is not: pass both as dask arrays or both "
+            "in memory."
+        )
     if sample_weight is None:
         return np.ones(n_samples)
     if isinstance(sample_weight, numbers.Number):

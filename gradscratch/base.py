@@ -12,6 +12,8 @@ import sys
 
 import numpy as np
 
+from gradscratch._blocks import is_dask, score_blocks
+from gradscratch._dask_validation import as_rows_of
 from gradscratch._output import OUTPUTS, check_input_features, wrap_output
 from gradscratch._threads import limited
 from gradscratch._validation import (
@@ -40,6 +42,7 @@ __all__ = [
     "check_is_fitted",
     "check_random_state",
     "check_sample_weight",
+    "is_dask",
     "validate_data",
     "warn_at_caller",
     "validate_targets",
@@ -212,7 +215,10 @@ class RegressorMixin:
         """R^2 of ``predict(X)`` against ``y`` (1 is perfect, 0 is the mean's score)."""
         from gradscratch.metrics import r2_score
 
-        return r2_score(y, self.predict(X), sample_weight=sample_weight)
+        prediction = self.predict(X)
+        if is_dask(prediction):
+            return score_blocks("r2", y, prediction, sample_weight)
+        return r2_score(y, prediction, sample_weight=sample_weight)
 
     def __sklearn_tags__(self):
         from sklearn.utils import RegressorTags
@@ -243,7 +249,10 @@ class ClassifierMixin:
         """Fraction of samples whose predicted label equals ``y``."""
         from gradscratch.metrics import accuracy_score
 
-        return accuracy_score(y, self.predict(X), sample_weight=sample_weight)
+        prediction = self.predict(X)
+        if is_dask(prediction):
+            return score_blocks("accuracy", y, prediction, sample_weight)
+        return accuracy_score(y, prediction, sample_weight=sample_weight)
 
     def __sklearn_tags__(self):
         from sklearn.utils import ClassifierTags
@@ -317,11 +326,13 @@ def validate_targets(estimator, X, y, *, column_vector="keep", dtype=np.float64)
     "keep" (a 2-D target with one output), "ravel" (a 1-D target) or "warn" (1-D, with
     scikit-learn's "A column-vector y was passed" DataConversionWarning).
     """
-    arr = None if y is None or hasattr(y, "nnz") else np.asarray(y)
+    arr = None if y is None or hasattr(y, "nnz") else y if is_dask(y) else np.asarray(y)
     if arr is None or arr.ndim != 2 or (column_vector == "warn" and arr.shape[1] == 1):
         return validate_data(estimator, X, y, y_numeric=True, dtype=dtype)
     X = validate_data(estimator, X, dtype=dtype)
     Y = check_array(arr, name="y", estimator=estimator)
+    if is_dask(X) or is_dask(Y):
+        Y = as_rows_of(Y, X, who=type(estimator).__name__)
     if Y.shape[0] != X.shape[0]:
         raise ValueError(
             "Found input variables with inconsistent numbers of samples: "

@@ -182,6 +182,9 @@ class Optimizer(Hyperparameters):
             Show a progress bar with the objective and the stationarity measure.
         data : tuple of arrays, optional
             Passed to ``f`` after ``x``; sliced into minibatches when ``batch_size`` is given.
+            Dask arrays (same row chunks): ``f`` is evaluated on each row block where it
+            lives and combined as sum_b (n_b / n) f(x, *block_b), exact for an objective
+            that is a mean over samples plus data-free terms (:mod:`optim.blocks`).
         batch_size : int, optional
             Run on minibatches of ``data`` (rows shuffled each epoch; ``max_iter`` then counts
             epochs and the trace has one entry per epoch, with the full objective): see
@@ -230,6 +233,12 @@ class Optimizer(Hyperparameters):
         else:
             if not self.stochastic:
                 raise refuse(self)
+            if problem.blocks is not None:
+                raise ValueError(
+                    "Minibatches of dask arrays are not supported: without batch_size, every "
+                    "evaluation is one pass over the blocks (the full objective, exactly); or "
+                    "compute a sample that fits in memory for a minibatch run."
+                )
             batches = Minibatches(problem.data, batch_size, random_state)
             problem.data = batches.arrays
 

@@ -9,6 +9,8 @@ import warnings
 import autograd
 import numpy as np
 
+from optim.blocks import BlockData, is_blocked, reemit
+
 __all__ = ["NonFiniteObjective", "Problem"]
 
 # What to write instead, for the mistakes autograd reports in its own terms.
@@ -47,6 +49,8 @@ class Problem:
         The non-smooth part g, given by ``prox.value(x)`` and ``prox.prox(x, step)``.
     data : tuple or None
         Arrays passed to ``f`` after ``x`` (sliced into minibatches by stochastic runs).
+        Dask arrays make ``f`` a mean over their row blocks, evaluated where the blocks
+        live (:mod:`optim.blocks`); ``blocks`` is then their :class:`BlockData`.
     args : tuple
         Further arguments passed to ``f`` after the data, never sliced: ``f(x, *data, *args)``.
 
@@ -62,6 +66,9 @@ class Problem:
         self.prox = prox
         self.bounds = None
         self.data = () if data is None else tuple(data)
+        self.blocks = None
+        if is_blocked(self.data):
+            self.blocks, self.data = BlockData(self.data), ()
         self.args = tuple(args) if isinstance(args, (tuple, list)) else (args,)
         self._checked = False
         self._value_and_grad = autograd.value_and_grad(f)
@@ -84,21 +91,35 @@ class Problem:
     def fun(self, x, data=None):
         """f(x); may be NaN or inf at trial points (line searches back off from those)."""
         self.n_fev += 1
+        if self.blocks is not None and data is None:
+            value, caught = self.blocks.evaluate(self.f, x, self.args)
+            reemit(caught)
+            return self._scalar(value)
         return self._scalar(self.f(x, *(self.data if data is None else data), *self.args))
 
     def value_and_grad(self, x, data=None):
         """f(x) and its gradient, from one forward and one backward pass."""
         self.n_fev += 1
         self.n_gev += 1
+        on_blocks = self.blocks is not None and data is None
         data = (*(self.data if data is None else data), *self.args)
         try:
-            if self._checked:
+            if on_blocks:
+                (value, grad), caught = self.blocks.evaluate(self._value_and_grad, x, self.args)
+                self._reemit(caught, check=not self._checked)
+                self._checked = True
+            elif self._checked:
                 value, grad = self._value_and_grad(x, *data)
             else:
                 value, grad = self._first_value_and_grad(x, data)
         except TypeError as err:
             if "scalar-output" in str(err):
                 # autograd's own wording does not say what the objective returned.
+                if on_blocks:
+                    raise TypeError(
+                        "The objective must return a scalar; on each block it returned an "
+                        "array. Sum or average the per-sample terms."
+                    ) from err
                 self._scalar(self.f(x, *data))
             if "does not support item assignment" in str(err):
                 raise TypeError(IN_PLACE.format(detail=f"x[i] = ...: {err}")) from err
@@ -121,22 +142,35 @@ class Problem:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = self._value_and_grad(x, *data)
-        for w in caught:
-            if "Output seems independent of input" in str(w.message):
-                raise ValueError(CONSTANT)
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        self._reemit([(w.message, w.category, w.filename, w.lineno) for w in caught])
         self._checked = True
         return result
+
+    @staticmethod
+    def _reemit(caught, check=True):
+        """Re-raise the warnings of an evaluation; autograd's 'independent of input' one
+        (on the first evaluation) becomes the error that says what to write instead."""
+        if check and any("Output seems independent of input" in str(w[0]) for w in caught):
+            raise ValueError(CONSTANT)
+        reemit(caught)
 
     def hessian(self, x):
         """The dense Hessian of f (one backward pass per coordinate)."""
         self.n_hev += 1
-        hess = self._hessian(x, *self.data, *self.args)
+        if self.blocks is not None:
+            hess, caught = self.blocks.evaluate(self._hessian, x, self.args)
+            reemit(caught)
+        else:
+            hess = self._hessian(x, *self.data, *self.args)
         return np.asarray(hess, dtype=np.float64).reshape(x.size, x.size)
 
     def hvp(self, x, v):
         """The Hessian-vector product of f at x with v (a few gradient passes)."""
         self.n_hev += 1
+        if self.blocks is not None:
+            product, caught = self.blocks.evaluate(self._hvp, x, (*self.args, v))
+            reemit(caught)
+            return np.asarray(product, dtype=np.float64)
         return np.asarray(self._hvp(x, *self.data, *self.args, v), dtype=np.float64)
 
     def g(self, x):

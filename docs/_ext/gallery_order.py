@@ -18,6 +18,7 @@ SERIES = [
     "kmeans_blobs.py",
     "dendrogram_iris.py",
     "pca_digits.py",
+    "dask_out_of_core.py",
     "optimizers_logistic.py",
 ]
 

@@ -35,12 +35,14 @@ def power_limit(terms, power):
     return (_FINFO.max / max(1, terms)) ** (1.0 / power) / 2.0
 
 
-def check_powers_finite(X, who, *, terms=None, power=2.0):
+def check_powers_finite(X, who, *, terms=None, power=2.0, largest=None):
     """Raise a ValueError unless sums of ``terms`` powers |x - y|^power of entries of X are
-    finite and not subnormal (``terms`` defaults to X's number of features: one distance)."""
+    finite and not subnormal (``terms`` defaults to X's number of features: one distance).
+    ``largest``: max |x| when already known (a dask array's, from a pass over its blocks)."""
     if X.size == 0:
         return
-    largest = float(max(np.max(X), -np.min(X)))  # max |x| without an |X| temporary
+    # max |x| without an |X| temporary
+    largest = float(max(np.max(X), -np.min(X))) if largest is None else float(largest)
     terms = X.shape[1] if terms is None else terms
     power = max(1.0, float(power))
     limit = power_limit(terms, power)

@@ -4,6 +4,8 @@ import numbers
 
 import numpy as np
 
+from gradscratch._blocks import combine_moments, is_dask, map_rows, moments, reduce_blocks
+from gradscratch._dask_validation import check_weight_sum
 from gradscratch.base import (
     BaseEstimator,
     ClusterMixin,
@@ -131,6 +133,31 @@ def lloyd(X, w, centers, max_iter, tol):
     return labels, centers, inertia, n_iter, history
 
 
+def _nearest(X, centers):
+    """(nearest center, squared distance) of each row of X, centred at the centers' mean as
+    the fit was: the ranking's rounding is then relative to the spread of the centers, not
+    to their distance from the origin."""
+    origin = centers.mean(axis=0)
+    return _assign(X - origin, centers - origin)
+
+
+def _labels(X, centers):
+    """The nearest center of each row (a block of a dask array: ``KMeans.predict``)."""
+    return _nearest(X, centers)[0]
+
+
+def _block_inertia(X, w, centers):
+    return float(_nearest(X, centers)[1] @ w)
+
+
+def _block_weight(w):
+    return [float(np.sum(w))]
+
+
+def _concat(parts):
+    return [item for part in parts for item in part]
+
+
 class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     """k-means clustering by Lloyd's algorithm.
 
@@ -166,6 +193,10 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     -----
     Fewer distinct points than clusters leaves clusters empty: a ConvergenceWarning says so.
     """
+
+    # Fits dask arrays: per-block assignments and cluster sums (``_dask_kmeans.py``);
+    # ``labels_``, predict and transform are lazy.
+    _accepts_dask = True
 
     def __init__(
         self,
@@ -224,6 +255,8 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def fit(self, X, y=None, sample_weight=None):
         """Cluster X; returns ``self``."""
         X = validate_data(self, X)
+        if is_dask(X):
+            return self._fit_blocks(X, sample_weight)
         # the inertia sums n p squares
         check_powers_finite(X, "KMeans", terms=X.shape[0] * X.shape[1])
         init, n_init = self._check_params(X)
@@ -246,14 +279,49 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
             if best is None or run[2] < best[2]:
                 best = run
         labels, centers, inertia, n_iter, history = best
-        distinct = len(np.unique(labels))
+        return self._set_fit(labels, centers + mean, inertia, n_iter, history, mean)
+
+    def _fit_blocks(self, X, sample_weight):
+        """The same fit from per-block sums of dask arrays (``_dask_kmeans.py``): the
+        start, then one pass per Lloyd iteration; ``labels_`` a lazy dask array."""
+        from gradscratch.nonparametric import _dask_kmeans as blocks
+
+        total = reduce_blocks(moments, combine_moments, (X,))
+        check_powers_finite(X, "KMeans", terms=X.shape[0] * X.shape[1], largest=total.largest)
+        init, n_init = self._check_params(X)
+        w = check_sample_weight(sample_weight, X.shape[0], like=X)
+        weight_totals = np.array(reduce_blocks(_block_weight, _concat, (w,)))
+        check_weight_sum(weight_totals.sum())
+        rng = check_random_state(self.random_state)
+        mean = total.mean
+        tol = float(np.mean(np.diag(total.scatter) / X.shape[0]) * self.tol)
+        best = None
+        for _ in range(n_init):
+            if init is not None:
+                start = init - mean
+            elif self.init == "k-means++":
+                start = blocks.kmeans_plusplus_blocks(
+                    X, w, mean, self.n_clusters, rng, weight_totals
+                )
+            else:
+                index = rng.choice(X.shape[0], self.n_clusters, replace=False)
+                start = np.asarray(X[index].compute()) - mean  # k rows
+            run = blocks.lloyd_blocks(X, w, mean, start, self.max_iter, tol)
+            if best is None or run[2] < best[2]:
+                best = run
+        label_centers, centers, inertia, n_iter, history, distinct = best
+        labels = map_rows(_labels, X, label_centers + mean, dtype=np.intp)
+        return self._set_fit(labels, centers + mean, inertia, n_iter, history, mean, distinct)
+
+    def _set_fit(self, labels, centers, inertia, n_iter, history, mean, distinct=None):
+        distinct = len(np.unique(labels)) if distinct is None else distinct
         if distinct < self.n_clusters:
             warn_at_caller(
                 f"Number of distinct clusters ({distinct}) found smaller than n_clusters "
                 f"({self.n_clusters}). Possibly due to duplicate points in X.",
                 ConvergenceWarning,
             )
-        self.cluster_centers_ = centers + mean
+        self.cluster_centers_ = centers
         self.labels_ = labels
         self.inertia_ = inertia
         self.n_iter_ = n_iter
@@ -264,24 +332,28 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def _check_X(self, X):
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
-        check_powers_finite(X, "KMeans")
+        if not is_dask(X):  # checked on each block as it is computed
+            check_powers_finite(X, "KMeans")
         return X
 
     def _assign_new(self, X):
-        # Centred at the centers' mean, as the fit was: the ranking's rounding is then
-        # relative to the spread of the centers, not to their distance from the origin.
-        origin = self.cluster_centers_.mean(axis=0)
-        return _assign(X - origin, self.cluster_centers_ - origin)
+        return _nearest(X, self.cluster_centers_)
 
     def predict(self, X):
         """Index of the nearest center of each row."""
-        return self._assign_new(self._check_X(X))[0]
+        X = self._check_X(X)
+        if is_dask(X):
+            return map_rows(_labels, X, self.cluster_centers_, dtype=np.intp)
+        return self._assign_new(X)[0]
 
     def transform(self, X):
         """Euclidean distances to every center, shape (n_samples, n_clusters), each to
         1e-12 relative (the small ones recomputed from coordinate differences); columns
         ``kmeans0``, ``kmeans1``, ... with ``set_output(transform="pandas")``."""
-        distances = accurate_euclidean(self._check_X(X), self.cluster_centers_)
+        X_checked = self._check_X(X)
+        if is_dask(X_checked):
+            return map_rows(self.transform, X_checked, columns=len(self.cluster_centers_))
+        distances = accurate_euclidean(X_checked, self.cluster_centers_)
         return self._wrap_output(distances, X)
 
     @property
@@ -291,5 +363,7 @@ class KMeans(ClusterMixin, TransformerMixin, BaseEstimator):
     def score(self, X, y=None, sample_weight=None):
         """Opposite of the inertia of X under the fitted centers."""
         X = self._check_X(X)
-        w = check_sample_weight(sample_weight, X.shape[0])
+        w = check_sample_weight(sample_weight, X.shape[0], like=X)
+        if is_dask(X):
+            return -float(reduce_blocks(_block_inertia, sum, (X, w), self.cluster_centers_))
         return -float(self._assign_new(X)[1] @ w)

@@ -12,6 +12,7 @@ import numbers
 
 import numpy as np
 
+from gradscratch._blocks import is_dask, map_rows
 from gradscratch.base import (
     BaseEstimator,
     TransformerMixin,
@@ -102,6 +103,10 @@ class PCA(TransformerMixin, BaseEstimator):
     model of X whatever the transform.
     """
 
+    # Fits dask arrays: the scatter of their blocks, reduced (``_dask_fit.py``); transform
+    # and score_samples map over them lazily.
+    _accepts_dask = True
+
     def __init__(self, n_components=None, *, whiten=False, svd_solver="auto", random_state=None):
         self.n_components = n_components
         self.whiten = whiten
@@ -144,7 +149,8 @@ class PCA(TransformerMixin, BaseEstimator):
         if self.svd_solver not in SOLVERS:
             raise ValueError(f"svd_solver must be one of {SOLVERS}, got {self.svd_solver!r}.")
         X = validate_data(self, X)
-        check_powers_finite(X, "PCA", terms=X.size)  # the total variance sums n p squares
+        if not is_dask(X):
+            check_powers_finite(X, "PCA", terms=X.size)  # the total variance sums n p squares
         n, p = X.shape
         self._solver = self.svd_solver
         k = self._check_n_components(n, p)
@@ -157,9 +163,11 @@ class PCA(TransformerMixin, BaseEstimator):
             )
         if n < 2:
             raise ValueError(f"PCA needs at least 2 samples, got n_samples = {n}.")
-        self.mean_ = X.mean(axis=0)
         self.n_samples_ = n
         limit = min(n, p)
+        if is_dask(X):
+            return self._fit_blocks(X, k, limit)
+        self.mean_ = X.mean(axis=0)
         if self._solver == "randomized":
             Xc = X - self.mean_
             rng = check_random_state(self.random_state)
@@ -182,6 +190,24 @@ class PCA(TransformerMixin, BaseEstimator):
             variance, vectors = np.linalg.eigh(C)
             variance, Vt = np.maximum(variance[::-1], 0.0), vectors[:, ::-1].T
             S = np.sqrt(variance * (n - 1))
+        return self._finish(Vt, variance, S, k, limit)
+
+    def _fit_blocks(self, X, k, limit):
+        """The same fit from one pass over the blocks of a dask array (``_dask_fit.py``):
+        "covariance_eigh" from the merged moments, "full" from a tall-skinny QR."""
+        from gradscratch.nonparametric._dask_fit import pca_blocks
+
+        if self.svd_solver == "randomized":
+            raise ValueError(
+                "svd_solver='randomized' does not take a dask array: 'full' (a tall-skinny "
+                "QR, one pass) or 'covariance_eigh' give the exact components in one pass."
+            )
+        solver = "full" if self._solver == "randomized" else self._solver
+        self.mean_, S, Vt, variance, largest = pca_blocks(X, solver)
+        check_powers_finite(X, "PCA", terms=X.size, largest=largest)
+        return self._finish(Vt, variance, S, k, limit)
+
+    def _finish(self, Vt, variance, S, k, limit):
         Vt = _flip_signs(Vt)
         ratio = variance / variance.sum()
         if isinstance(k, float):
@@ -203,6 +229,8 @@ class PCA(TransformerMixin, BaseEstimator):
         """Coordinates of X on the components (whitened: unit variance each)."""
         check_is_fitted(self)
         original, X = X, validate_data(self, X, reset=False)
+        if is_dask(X):
+            return map_rows(self.transform, X, columns=self.n_components_)
         Z = (X - self.mean_) @ self.components_.T
         if self.whiten:
             Z /= self._whitening_scale()
@@ -257,6 +285,8 @@ class PCA(TransformerMixin, BaseEstimator):
         and log det C = sum_j log max(lambda_j, sigma^2) + (p - k) log sigma^2."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
+        if is_dask(X):
+            return map_rows(self.score_samples, X)
         R = X - self.mean_
         p, k = X.shape[1], self.n_components_
         variances = self._model_variances()

@@ -40,6 +40,9 @@ recomputes it from the residuals in one more pass over the rows.
 import autograd.numpy as anp
 import numpy as np
 
+from gradscratch._blocks import Moments, combine_moments, is_dask, reduce_blocks
+from gradscratch._dask_validation import check_weight_sum
+
 __all__ = ["GRAM_MAX_CONDITION", "LeastSquares", "standardized_condition"]
 
 # Above this many features (and when p > n) the Gram matrix is not worth forming.
@@ -73,6 +76,9 @@ class LeastSquares:
     """
 
     def __init__(self, X, y, sample_weight, fit_intercept, use_gram="auto"):
+        if is_dask(X):
+            self._reduce_blocks(X, y, sample_weight, fit_intercept, use_gram)
+            return
         n, p = X.shape
         self.n_samples = n
         self.weight_sum = float(np.sum(sample_weight))
@@ -88,15 +94,7 @@ class LeastSquares:
             use_gram = p <= n and p <= GRAM_MAX_FEATURES
         self.use_gram = bool(use_gram)
         if self.use_gram:
-            # Centre and accumulate block by block: no centred copy of X is ever made, and
-            # each block's Xb^T Xb runs as a symmetric rank-k update.
-            self.gram = np.zeros((p, p))
-            self.Xty = np.zeros(p)
-            self.yy = 0.0
-            for Xb, yb in _centred_blocks(X, y, root, self.x_offset, self.y_offset):
-                self.gram += Xb.T @ Xb
-                self.Xty += Xb.T @ yb
-                self.yy += float(yb @ yb)
+            self.gram, self.Xty, self.yy = _sums(X, y, root, self.x_offset, self.y_offset)
             self.X = self.y = None
         else:
             self.gram = None
@@ -123,9 +121,36 @@ class LeastSquares:
         rss = float(self.rss(w))
         if not self.use_gram or rss > RSS_CANCELLED * self.yy:
             return rss
+        if is_dask(X):
+            terms = (X, y, sample_weight), self.x_offset, self.y_offset, w
+            return reduce_blocks(_block_rss, sum, *terms)
         root = _root_weights(sample_weight)
         blocks = _centred_blocks(X, y, root, self.x_offset, self.y_offset)
         return float(sum(np.sum((yb - Xb @ w) ** 2) for Xb, yb in blocks))
+
+    def _reduce_blocks(self, X, y, sample_weight, fit_intercept, use_gram):
+        """The same term from the row blocks of dask arrays, in one pass: each block's
+        statistics centred at its own means (the in-memory code, :func:`_block_moments`),
+        combined exactly by Chan's update (``gradscratch._blocks``). Only the Gram route:
+        p moderate (at most GRAM_MAX_FEATURES, and p <= n)."""
+        n, p = X.shape
+        if use_gram == "auto":
+            use_gram = p <= n and p <= GRAM_MAX_FEATURES
+        if not use_gram:
+            raise ValueError(
+                f"Least squares on a dask array reduce the data to the p x p Gram matrix in "
+                f"one pass, which needs p <= n and p <= {GRAM_MAX_FEATURES}; got n={n}, "
+                f"p={p}. Select fewer features, or compute the data to fit in memory."
+            )
+        total = reduce_blocks(_block_moments, combine_moments, (X, y, sample_weight), fit_intercept)
+        check_weight_sum(total.weight)
+        self.n_samples, self.weight_sum = n, total.weight
+        mean = np.zeros(p + 1) if total.mean is None else total.mean
+        self.x_offset, self.y_offset = mean[:p].copy(), float(mean[p])
+        self.use_gram, self.rank, self.X, self.y = True, None, None, None
+        self.gram = total.scatter[:p, :p].copy()
+        self.Xty = total.scatter[:p, p].copy()
+        self.yy = float(total.scatter[p, p])
 
     def correlation(self, w):
         """X^T S (y - X w): minus half the RSS gradient, in plain numpy (for duality gaps)."""
@@ -200,6 +225,40 @@ def standardized_condition(gram):
         return np.inf
     eigenvalues = np.linalg.eigvalsh(gram / np.outer(sd, sd))
     return float(eigenvalues[-1] / eigenvalues[0]) if eigenvalues[0] > 0 else np.inf
+
+
+def _sums(X, y, root, x_offset, y_offset):
+    """(Xc^T S Xc, Xc^T S yc, yc^T S yc), centring and accumulating block by block: no
+    centred copy of X is ever made, and each block's Xb^T Xb runs as a symmetric rank-k
+    update."""
+    p = X.shape[1]
+    gram, Xty, yy = np.zeros((p, p)), np.zeros(p), 0.0
+    for Xb, yb in _centred_blocks(X, y, root, x_offset, y_offset):
+        gram += Xb.T @ Xb
+        Xty += Xb.T @ yb
+        yy += float(yb @ yb)
+    return gram, Xty, yy
+
+
+def _block_moments(X, y, w, fit_intercept):
+    """One dask block's statistics, centred at the block's own weighted means by the
+    in-memory code, as the :class:`Moments` of the rows z = [x, y] (for Chan's update)."""
+    p = X.shape[1]
+    weight = float(np.sum(w))
+    if fit_intercept and weight > 0:
+        x_offset, y_offset = w @ X / weight, float(w @ y / weight)
+    else:
+        x_offset, y_offset = np.zeros(p), 0.0
+    gram, Xty, yy = _sums(X, y, _root_weights(w), x_offset, y_offset)
+    scatter = np.block([[gram, Xty[:, None]], [Xty[None, :], np.array([[yy]])]])
+    mean = np.append(x_offset, y_offset) if fit_intercept else None
+    return Moments(weight, mean, scatter)
+
+
+def _block_rss(X, y, w, x_offset, y_offset, coef):
+    """sum_i s_i (y_i - x_i w - b)^2 over one dask block (``accurate_rss``)."""
+    blocks = _centred_blocks(X, y, _root_weights(w), x_offset, y_offset)
+    return float(sum(np.sum((yb - Xb @ coef) ** 2) for Xb, yb in blocks))
 
 
 def _root_weights(sample_weight):

@@ -54,6 +54,8 @@ class Objective:
     scale : x = scale * z, z the optimizer's standardized coordinates (scalar or per-parameter).
     divisor : the optimizer minimizes fun / divisor (the objective's natural size).
     callback : passed to ``minimize`` (it sees x in the model's units; True stops the run).
+    data : arrays passed to ``fun`` after x, or None: dask arrays make ``fun`` a mean over
+        their row blocks, reduced by ``optim`` (``optim.blocks``; ``fun(x, *blocks)``).
     """
 
     fun: Callable
@@ -63,6 +65,7 @@ class Objective:
     scale: object = 1.0
     divisor: float = 1.0
     callback: Callable = None
+    data: tuple = None
 
 
 def minimize_objective(model, objective):
@@ -86,8 +89,8 @@ def minimize_objective(model, objective):
     scale = np.broadcast_to(np.asarray(objective.scale, dtype=np.float64), x0.shape).copy()
     divisor, fun = float(objective.divisor), objective.fun
 
-    def standardized(z):
-        return fun(scale * z) / divisor
+    def standardized(z, *data):
+        return fun(scale * z, *data) / divisor
 
     prox = None if objective.prox is None else optim.prox.Rescaled(objective.prox, scale, divisor)
     callback = None
@@ -106,6 +109,7 @@ def minimize_objective(model, objective):
             max_iter=model.max_iter,
             tol=model.tol,
             callback=callback,
+            **({} if objective.data is None else {"data": objective.data}),
         )
     # Report in the model's units: x, and the objective (fun and the trace's fun) unscaled;
     # the trace's grad_norm stays the stopping measure, in standardized coordinates.

@@ -29,6 +29,7 @@ eps ||ys|| absolute), each method's digits scatter over about +-0.8 with the rou
 import autograd.numpy as anp
 import numpy as np
 
+from gradscratch._blocks import combine_factors, is_dask, reduce_blocks
 from gradscratch.parametric._least_squares import (
     GRAM_MAX_CONDITION,
     LeastSquares,
@@ -38,6 +39,15 @@ from gradscratch.parametric._least_squares import (
 )
 
 __all__ = ["OrthogonalLeastSquares", "least_squares_route"]
+
+
+def _block_factor(X, y, w, x_offset, y_offset, x_scale):
+    """The triangular factor of one dask block of [Xs, ys] (centred, weighted and scaled as
+    in memory), for ``gradscratch._blocks.combine_factors``."""
+    # the whole dask block as one in-memory block (none when the dask block is empty)
+    rows = list(_centred_blocks(X, y, _root_weights(w), x_offset, y_offset, max(1, len(X))))
+    Z = np.column_stack([rows[0][0] / x_scale, rows[0][1]]) if rows else np.zeros((0, 0))
+    return np.linalg.qr(Z.reshape(len(Z), X.shape[1] + 1), mode="r"), float(np.sum(w)), None
 
 
 class OrthogonalLeastSquares:
@@ -68,15 +78,29 @@ class OrthogonalLeastSquares:
         self.n_samples, self.weight_sum = centring.n_samples, centring.weight_sum
         self.x_offset, self.y_offset = centring.x_offset, centring.y_offset
         self.x_scale, self.yy = centring.x_scale, centring.yy
-        root = _root_weights(sample_weight)
-        ((Xs, ys),) = _centred_blocks(X, y, root, self.x_offset, self.y_offset, n)
-        Xs /= self.x_scale
-        Q, self.R = np.linalg.qr(Xs)
-        self.b = Q.T @ ys
-        self.rho2 = float(np.sum((ys - Q @ self.b) ** 2))
+        if is_dask(X):
+            self._reduce_blocks(X, y, sample_weight)
+        else:
+            root = _root_weights(sample_weight)
+            ((Xs, ys),) = _centred_blocks(X, y, root, self.x_offset, self.y_offset, n)
+            Xs /= self.x_scale
+            Q, self.R = np.linalg.qr(Xs)
+            self.b = Q.T @ ys
+            self.rho2 = float(np.sum((ys - Q @ self.b) ** 2))
         singular_values = np.linalg.svd(self.R, compute_uv=False)
         tol = singular_values[0] * max(n, p) * np.finfo(np.float64).eps
         self.rank = int(np.sum(singular_values > tol))
+
+    def _reduce_blocks(self, X, y, sample_weight):
+        """R, b and rho^2 from the row blocks of dask arrays (a second pass, after the Gram
+        pass that chose this route): a tall-skinny QR of [Xs, ys], whose triangular factor
+        is [[R, b], [0, rho]] (the QR of the design augmented by y: b = Q^T ys, and rho the
+        norm of the residual of the projection, never a difference of squares)."""
+        p = X.shape[1]
+        parts = (X, y, sample_weight), self.x_offset, self.y_offset, self.x_scale
+        R, _, _ = reduce_blocks(_block_factor, combine_factors, *parts)
+        R = np.vstack([R, np.zeros((max(0, p + 1 - R.shape[0]), p + 1))])
+        self.R, self.b, self.rho2 = R[:p, :p], R[:p, p].copy(), float(R[p, p] ** 2)
 
     def rss(self, u):
         """Weighted residual sum of squares at u = R D w (intercept profiled out)."""

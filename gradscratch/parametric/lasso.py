@@ -194,7 +194,7 @@ class ElasticNet(LinearModel):
         self._check_common_params()
         self._check_params()
         X, y = validate_data(self, X, y, y_numeric=True)
-        weights = check_sample_weight(sample_weight, X.shape[0])
+        weights = check_sample_weight(sample_weight, X.shape[0], like=X)
         n, p = X.shape
         alpha, ratio = float(self.alpha), float(self._l1_ratio())
         on_working_sets = self.working_set and alpha * ratio > 0

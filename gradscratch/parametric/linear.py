@@ -4,12 +4,14 @@ import autograd.numpy as anp
 import numpy as np
 
 import optim
+from gradscratch._blocks import map_rows
 from gradscratch.base import (
     BaseEstimator,
     MultiOutputMixin,
     RegressorMixin,
     check_is_fitted,
     check_sample_weight,
+    is_dask,
     validate_data,
     validate_targets,
 )
@@ -35,6 +37,10 @@ class LinearModel(ParametricModel, RegressorMixin, BaseEstimator):
     works in the data term's parameters; ``data.to_coef`` maps its minimizer to coefficients.
     """
 
+    # Fits dask arrays: the data term reduces their row blocks (``LeastSquares``), and
+    # predict maps over them lazily.
+    _accepts_dask = True
+
     def _data_term(self, X, y, sample_weight):
         return LeastSquares(X, y, sample_weight, self.fit_intercept)
 
@@ -51,7 +57,7 @@ class LinearModel(ParametricModel, RegressorMixin, BaseEstimator):
         self._check_common_params()
         self._check_params()
         X, y = validate_targets(self, X, y, column_vector="keep")
-        weights = check_sample_weight(sample_weight, X.shape[0])
+        weights = check_sample_weight(sample_weight, X.shape[0], like=X)
         if y.ndim == 2:
             return self._fit_outputs(X, y, weights)
         w, intercept, params, data = self._fit_one(X, y, weights)
@@ -99,7 +105,14 @@ class LinearModel(ParametricModel, RegressorMixin, BaseEstimator):
         """X @ coef_ + intercept_ (shape (n,), or (n, k) for a fit on k outputs)."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
-        return X @ np.transpose(self.coef_) + self.intercept_
+        if is_dask(X):
+            columns = None if np.ndim(self.coef_) == 1 else np.shape(self.coef_)[0]
+            return map_rows(_linear_predict, X, self.coef_, self.intercept_, columns=columns)
+        return _linear_predict(X, self.coef_, self.intercept_)
+
+
+def _linear_predict(X, coef, intercept):
+    return X @ np.transpose(coef) + intercept
 
 
 class LinearRegression(MultiOutputMixin, LinearModel):

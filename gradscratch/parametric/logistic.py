@@ -6,12 +6,14 @@ import autograd.numpy as anp
 import numpy as np
 
 import optim
+from gradscratch._blocks import map_rows
 from gradscratch.base import (
     BaseEstimator,
     ClassifierMixin,
     check_classification_targets,
     check_is_fitted,
     check_sample_weight,
+    is_dask,
     validate_data,
     warn_at_caller,
 )
@@ -106,6 +108,10 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
         self.max_iter = max_iter
         self.tol = tol
 
+    # Fits dask arrays: the mean log-loss is reduced over their row blocks by optim
+    # (``_dask_fit.py``), and the predictions map over them lazily.
+    _accepts_dask = True
+
     # --- fitting -------------------------------------------------------------------------
     def _check_params(self):
         if not (isinstance(self.C, numbers.Real) and self.C > 0):
@@ -137,19 +143,12 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
         self._check_common_params()
         self._check_params()
         X, y = validate_data(self, X, y)
-        check_classification_targets(y)
-        self.classes_, y_idx = np.unique(y, return_inverse=True)
-        weights = check_sample_weight(sample_weight, X.shape[0])
-        weights = weights * self._class_weights(y_idx, weights)[y_idx]
-        present = np.unique(y_idx[weights > 0])
-        if len(present) < 2:
-            raise ValueError(
-                "LogisticRegression needs samples of at least 2 classes (with positive weight) "
-                f"in the data, but the data contain only one class: {self.classes_[present]!r}."
-            )
-        data = _LogisticData(
-            X, y_idx, weights, len(self.classes_), self.fit_intercept, self.C != np.inf
-        )
+        if is_dask(X):
+            from gradscratch.parametric._dask_fit import logistic_blocks
+
+            data = logistic_blocks(self, X, y, sample_weight)  # the same checks, per block
+        else:
+            data = self._in_memory_data(X, y, sample_weight)
         objective = self._objective(data)
         x = minimize_objective(self, objective)
         self._information = None
@@ -162,8 +161,9 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
             # What summary() needs, while the data are at hand: the observed information.
             from gradscratch.parametric.inference import logistic_information
 
-            self._information = (logistic_information(data, x), data.x_scale, data.x_offset)
-        if self.C == np.inf and np.all(self.predict(X) == y):
+            information = data.information(x) if is_dask(X) else logistic_information(data, x)
+            self._information = (information, data.x_scale, data.x_offset)
+        if self.C == np.inf and bool(np.all(self.predict(X) == y)):
             warn_at_caller(
                 "The classes are perfectly separated and the fit has no penalty (C=np.inf): "
                 "the maximum-likelihood coefficients are infinite and the fitted ones depend "
@@ -172,16 +172,31 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
             )
         return self
 
+    def _in_memory_data(self, X, y, sample_weight):
+        check_classification_targets(y)
+        self.classes_, y_idx = np.unique(y, return_inverse=True)
+        weights = check_sample_weight(sample_weight, X.shape[0])
+        weights = weights * self._class_weights(y_idx, weights)[y_idx]
+        present = np.unique(y_idx[weights > 0])
+        if len(present) < 2:
+            raise ValueError(
+                "LogisticRegression needs samples of at least 2 classes (with positive weight) "
+                f"in the data, but the data contain only one class: {self.classes_[present]!r}."
+            )
+        return _LogisticData(
+            X, y_idx, weights, len(self.classes_), self.fit_intercept, self.C != np.inf
+        )
+
     def _objective(self, data):
         l2 = 0.0 if self.C == np.inf else (1.0 - self.l1_ratio) / (self.C * data.weight_sum)
         l1 = 0.0 if self.C == np.inf else self.l1_ratio / (self.C * data.weight_sum)
         nll = data.mean_nll
 
-        def loss(x):
+        def loss(x, *blocks):  # blocks: a row block of dask arrays (data.blocks)
             if l2 == 0.0:
-                return nll(x)
+                return nll(x, *blocks)
             w = x[data.coef_slice]
-            return nll(x) + 0.5 * l2 * anp.dot(w, w)
+            return nll(x, *blocks) + 0.5 * l2 * anp.dot(w, w)
 
         prox = optim.prox.L1(l1, mask=data.penalty_mask) if l1 > 0 else None
         return Objective(
@@ -190,6 +205,7 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
             default_optimizer=optim.LBFGS(certify=False) if prox is None else optim.FISTA(),
             prox=prox,
             scale=jacobi_scale(data.curvature(l2)),
+            data=getattr(data, "blocks", None),
         )
 
     # --- prediction ----------------------------------------------------------------------
@@ -197,11 +213,18 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
         """The margins x w + b, shape (n,) for two classes, (n, K) otherwise."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False)
+        if is_dask(X):
+            return map_rows(self.decision_function, X, columns=self._score_columns())
         scores = X @ self.coef_.T + self.intercept_
         return scores[:, 0] if len(self.classes_) == 2 else scores
 
+    def _score_columns(self):
+        return None if len(self.classes_) == 2 else len(self.classes_)
+
     def predict_log_proba(self, X):
         """log P(class | x), shape (n, n_classes), columns in ``classes_`` order."""
+        if is_dask(X):
+            return map_rows(self.predict_log_proba, X, columns=len(self.classes_))
         scores = self.decision_function(X)
         if scores.ndim == 1:
             # log sigma(z) = -log(1 + exp(-z)), computed without overflow.
@@ -210,10 +233,14 @@ class LogisticRegression(ParametricModel, ClassifierMixin, BaseEstimator):
 
     def predict_proba(self, X):
         """P(class | x), shape (n, n_classes), columns in ``classes_`` order."""
+        if is_dask(X):
+            return map_rows(self.predict_proba, X, columns=len(self.classes_))
         return np.exp(self.predict_log_proba(X))
 
     def predict(self, X):
         """The most probable class label for each row of X."""
+        if is_dask(X):
+            return map_rows(self.predict, X, dtype=self.classes_.dtype)
         scores = self.decision_function(X)
         index = (scores > 0).astype(int) if scores.ndim == 1 else np.argmax(scores, axis=1)
         return self.classes_[index]
