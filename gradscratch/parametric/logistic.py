@@ -272,9 +272,11 @@ class _LogisticData:
         # to w by a factor of 1e9). A column whose offset exceeds its spread is centred in a
         # copy (its products x_ij w_j would cancel digits against m_j w_j); the others only
         # in the formula, (X w - m.w) + b_c: no copy of X for a design that does not need one.
-        mean = self.scaled_weights @ X
-        sd = np.sqrt(np.maximum(_weighted_squares(X, self.scaled_weights) - mean * mean, 0.0))
-        self.x_offset = mean if fit_intercept else np.zeros(X.shape[1])
+        squares = _weighted_squares(X, self.scaled_weights)
+        self.x_offset = self.scaled_weights @ X if fit_intercept else np.zeros(X.shape[1])
+        # The spread about the offset (the root mean square without an intercept): the
+        # curvature along each weight at the start.
+        sd = np.sqrt(np.maximum(squares - self.x_offset**2, 0.0))
         copied = np.where(np.abs(self.x_offset) > sd, self.x_offset, 0.0)
         self.X = X - copied if np.any(copied) else X
         self.offset_left = self.x_offset - copied  # what the formula subtracts
