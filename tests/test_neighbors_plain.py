@@ -26,12 +26,15 @@ CASES = dict(
     block_cols=st.sampled_from([4, 16, 2**16]),
     group=st.sampled_from([2, 4, 128]),
     chunk_rows=st.sampled_from([1, 3, None]),
+    magnitude=st.integers(-6, 6),
 )
 
 
-def _data(seed, n_fit, n_queries, n_features, n_classes=3):
+def _data(seed, n_fit, n_queries, n_features, magnitude=0, n_classes=3):
+    # columns of different spreads, 10^magnitude around a point 10^magnitude * 50 away
     rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n_fit, n_features)) * rng.uniform(0.1, 10.0, size=n_features)
+    spread = rng.uniform(0.1, 10.0, size=n_features) * 10.0**magnitude
+    X = rng.normal(size=(n_fit, n_features)) * spread + rng.normal(size=n_features) * 50 * spread
     Xq = rng.normal(size=(n_queries, n_features)) * X.std(axis=0) + X.mean(axis=0)
     return X, rng.integers(0, n_classes, size=n_fit), rng.normal(size=n_fit), Xq
 
@@ -58,10 +61,10 @@ def _agree_on_votes(proba, ref):
 @settings(max_examples=60, deadline=None)
 @given(**CASES)
 def test_fast_kneighbors_equals_plain(
-    seed, n_fit, n_queries, n_features, k, p, weights, block_cols, group, chunk_rows
+    seed, n_fit, n_queries, n_features, k, p, weights, block_cols, group, chunk_rows, magnitude
 ):
     k = min(k, n_fit)
-    X, y, t, Xq = _data(seed, n_fit, n_queries, n_features)
+    X, y, t, Xq = _data(seed, n_fit, n_queries, n_features, magnitude)
     dist_ref, ind_ref = plain_kneighbors(X, Xq, k, p)
     proba_ref, label_ref = plain_predict(X, y, Xq, k, weights, p)
     mean_ref = plain_predict(X, t, Xq, k, weights, p, regression=True)
@@ -87,12 +90,12 @@ def test_fast_kneighbors_equals_plain(
 @settings(max_examples=25, deadline=None)
 @given(**CASES)
 def test_fast_kneighbors_of_the_training_points_equals_plain(
-    seed, n_fit, n_queries, n_features, k, p, weights, block_cols, group, chunk_rows
+    seed, n_fit, n_queries, n_features, k, p, weights, block_cols, group, chunk_rows, magnitude
 ):
     # kneighbors() with no queries: each training point left out of its own neighbours
     n_fit = max(n_fit, 3)
     k = min(k, n_fit - 1)
-    X, y, _, _ = _data(seed, n_fit, 1, n_features)
+    X, y, _, _ = _data(seed, n_fit, 1, n_features, magnitude)
     dist_ref, ind_ref = plain_kneighbors(X, X, k + 1, p)
     patches = _engineered(block_cols, group, chunk_rows, n_features)
     for patch in patches:
@@ -104,3 +107,42 @@ def test_fast_kneighbors_of_the_training_points_equals_plain(
             patch.stop()
     np.testing.assert_array_equal(ind, ind_ref[:, 1:])  # the nearest is the point itself
     np.testing.assert_allclose(dist, dist_ref[:, 1:], rtol=1e-10, atol=1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 2**31 - 1), k=st.integers(1, 6))
+def test_distances_closer_than_float32_resolves_are_ranked_exactly(seed, k):
+    # Training points on spheres around the query whose radii differ by 1e-10 relative:
+    # the float32 keys cannot tell them apart, the exact finish must.
+    rng = np.random.default_rng(seed)
+    directions = rng.normal(size=(300, 4))
+    directions /= np.linalg.norm(directions, axis=1, keepdims=True)
+    radii = 1.0 + 1e-10 * rng.permutation(300)
+    radii[150:] += 0.5  # and points clearly further away
+    query = rng.normal(size=(1, 4)) * 10
+    X = query + directions * radii[:, None]
+    dist_ref, ind_ref = plain_kneighbors(X, query, k)
+    with mock.patch.object(_kneighbors, "GROUP", 4):
+        dist, ind = KNeighborsRegressor(k).fit(X, X[:, 0]).kneighbors(query)
+    np.testing.assert_array_equal(ind, ind_ref)
+    np.testing.assert_allclose(dist, dist_ref, rtol=1e-12)
+
+
+def test_queries_far_out():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(200, 3))
+    model = KNeighborsRegressor(4).fit(X, X[:, 0])
+    Xq = rng.normal(size=(20, 3)) * 1e10  # float32 keys, large slack: still exact
+    dist_ref, ind_ref = plain_kneighbors(X, Xq, 4)
+    dist, ind = model.kneighbors(Xq)
+    np.testing.assert_array_equal(ind, ind_ref)
+    np.testing.assert_allclose(dist, dist_ref, rtol=1e-12)
+    # Past _kneighbors.FLOAT32_LIMIT the keys are float64 (float32 would overflow). All
+    # distances then agree to float64's resolution (which neighbours win is rounding), so
+    # the distances are compared: each the exact one of its neighbour and the plain one.
+    for far in (1e25, 1e100):
+        Xq = rng.normal(size=(20, 3)) * far
+        dist_ref, _ = plain_kneighbors(X, Xq, 4)
+        dist, ind = model.kneighbors(Xq)
+        np.testing.assert_allclose(dist, dist_ref, rtol=1e-12)
+        np.testing.assert_allclose(dist, np.linalg.norm(Xq[:, None] - X[ind], axis=2), rtol=1e-12)

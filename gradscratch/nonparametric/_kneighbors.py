@@ -2,24 +2,32 @@
 
 :func:`fast_kneighbors` returns the same neighbours as :func:`neighbors.plain_kneighbors`:
 for each query the k training points of smallest distance, nearest first, ties at equal
-distance to the smaller training index, and their distances (to rounding; euclidean
-distances are recomputed from coordinate differences, so a query at a training point is at
-distance exactly 0). The plain version builds the full (n_queries, n_fit) distance matrix
-and sorts every row; this one is faster and bounded in memory because:
+distance to the smaller training index, and their distances (euclidean ones from
+coordinate differences, so a query at a training point is at distance exactly 0). The plain
+version builds the full (n_queries, n_fit) distance matrix and sorts every row; this one is
+faster and bounded in memory because it *filters cheaply, then finishes exactly*:
 
-- queries are taken in chunks and training points in blocks, so a distance block stays small
-  (bounded memory, and reused: one buffer for every block, no fresh pages);
-- the euclidean ranking key ``||y||^2 - 2 x.y`` (the squared distance minus a per-row
-  constant) of a whole block is one matrix product against the training points stored once,
-  at fit, as contiguous columns with their squared norms as one more row;
-- no row is sorted: ``_k_smallest`` discards most columns with one min-reduction over groups
-  of columns (the k smallest group minima bound the k-th distance), and an ``argpartition``
-  among the few survivors (O(k) per query instead of a sort) finishes; only k entries are
-  sorted;
-- the rounding of the matrix-product key is handled by selecting k + 1 candidates: rows whose
-  k-th and (k+1)-th keys are within rounding of each other (near-ties, rare) are re-ranked
-  exactly over all points.
+- queries are taken in chunks and training points in blocks, so a block of keys stays small
+  (bounded memory), and one buffer serves every block (no fresh pages);
+- the euclidean key ``||y||^2 - 2 x.y`` (the squared distance minus a constant per query,
+  so it ranks the training points) of a whole block is one matrix product against the
+  training points, stored once, at fit, centred and scaled by a power of two, as contiguous
+  float32 columns with their squared norms as one more row. float32 halves the memory
+  traffic and doubles the arithmetic rate; its rounding is bounded *rigorously* (error
+  analysis of a dot product: at most about (p + 5) 2^-24 (2 ||x|| max ||y|| + max ||y||^2)),
+  and every training point whose key is within twice that bound of the k-th smallest is
+  kept as a candidate, so the true k nearest are always among them;
+- no row is sorted: the k-th smallest of the group minima over ``GROUP``-column groups bounds
+  the k-th smallest key from above (one min-reduction), and one streaming comparison against
+  that bound plus the slack finds the candidates (usually a few more than k per query);
+- only the candidates' squared distances are computed exactly, from coordinate differences,
+  and sorted by (distance, index): the answer, ties included, as the plain version's.
+
+Other metrics compute their distances directly (``_distances.pairwise_distances``) and take
+the same selection with no slack.
 """
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -30,150 +38,150 @@ from gradscratch.nonparametric._distances import (
     squared_norms,
 )
 
-__all__ = ["fast_kneighbors", "fit_columns"]
+__all__ = ["FitIndex", "fast_kneighbors", "fit_index"]
 
-# Training points per distance block (with the query rows of chunk_rows, a few MB).
+# Training points per block of keys (with the query rows of chunk_rows, a few MB).
 BLOCK_COLS = 2**16
-# Columns per group in the pre-selection of _k_smallest.
+# Columns per group in the bound of _candidates.
 GROUP = 128
+# Queries whose centred, scaled coordinates exceed this are keyed in float64 (no overflow).
+FLOAT32_LIMIT = 2.0**64
 
 
-def fit_columns(X_fit):
-    """The training points as contiguous columns with their squared norms as one more row:
-    ``(-2 x, 1) . (y, ||y||^2) = ||y||^2 - 2 x.y``, the euclidean ranking key, in one matrix
-    product. Computed once, at fit."""
-    return np.ascontiguousarray(np.vstack([X_fit.T, squared_norms(X_fit)]))
+class FitIndex(NamedTuple):
+    """What the euclidean search keeps of the training points, computed once at fit."""
+
+    origin: np.ndarray  # the training points' mean (distances do not change)
+    scale: float  # a power of two: the centred points have largest coordinate in [0.5, 1)
+    columns: np.ndarray  # (p + 1, n) float64: the scaled points' columns, then ||y||^2
+    columns32: np.ndarray  # the same in float32
+    y_norm_max: float  # max ||y|| of the scaled points
 
 
-def fast_kneighbors(X, X_fit, k, metric, p, *, columns=None, exclude_self=False):
+def fit_index(X_fit):
+    """The :class:`FitIndex` of the training points X_fit."""
+    origin = X_fit.mean(axis=0)
+    largest = float(np.max(np.abs(X_fit - origin), initial=0.0))
+    scale = 2.0 ** -np.frexp(largest)[1] if largest > 0 else 1.0
+    Y = (X_fit - origin) * scale
+    y_sq = squared_norms(Y)
+    columns = np.ascontiguousarray(np.vstack([Y.T, y_sq]))
+    y_norm_max = float(np.sqrt(y_sq.max(initial=0.0)))
+    return FitIndex(origin, scale, columns, columns.astype(np.float32), y_norm_max)
+
+
+def fast_kneighbors(X, X_fit, k, metric, p, *, index=None, exclude_self=False):
     """Distances and indices of the k nearest rows of ``X_fit`` to each row of ``X``, shapes
     (n_queries, k), nearest first: :func:`neighbors.plain_kneighbors`'s answer (see the
     module docstring for how it differs in cost).
 
-    ``columns`` is :func:`fit_columns` of ``X_fit`` (euclidean only); ``exclude_self`` means
+    ``index`` is :func:`fit_index` of ``X_fit`` (euclidean only); ``exclude_self`` means
     ``X`` is ``X_fit`` and each point is left out of its own neighbours.
     """
     n_queries, n_fit = X.shape[0], X_fit.shape[0]
-    available = n_fit - int(exclude_self)
     dist = np.empty((n_queries, k))
     ind = np.empty((n_queries, k), dtype=np.intp)
     euclidean = metric == "euclidean"
-    if euclidean and columns is None:
-        columns = fit_columns(X_fit)
-    # Euclidean ranks by a rounded formula: look one neighbour further to spot near-ties.
-    k_sel = min(k + 1, available) if euclidean else k
-    cols = min(n_fit, max(BLOCK_COLS, k_sel))
-    rows = chunk_rows(cols, X.shape[1], metric)
-    buffer = np.empty((min(rows, n_queries), cols)) if euclidean else None
-    if euclidean:
-        Xa = np.hstack([-2.0 * X, np.ones((n_queries, 1))])
+    if euclidean and index is None:
+        index = fit_index(X_fit)
+    cols = min(n_fit, max(BLOCK_COLS, k))
+    # float32 keys: twice the rows for the same bytes
+    rows = chunk_rows(cols, X.shape[1], metric) * (2 if euclidean else 1)
+    rows = min(rows, n_queries)
+    # One buffer for every block of keys and one for the candidate masks: recycled pages.
+    buffers = {np.float32: np.empty((rows, cols), np.float32)} if euclidean else {}
+    mask = np.empty((rows, cols), dtype=bool)
     for sl in iter_chunks(n_queries, rows):
+        if euclidean:
+            Xa, slack, dtype = _query_rows(X[sl], index)
+            if dtype not in buffers:
+                buffers[dtype] = np.empty((rows, cols), dtype)
         found_d, found_i = [], []
-        # Blocks of training points keep each distance block in cache; every block
-        # contributes its own k best, and the k best of those are the answer.
         for cl in iter_chunks(n_fit, cols):
+            shape = (sl.stop - sl.start, cl.stop - cl.start)
             if euclidean:
-                D = np.matmul(
-                    Xa[sl],
-                    columns[:, cl],
-                    out=buffer[: sl.stop - sl.start, : cl.stop - cl.start],
-                )
+                D = buffers[dtype][: shape[0], : shape[1]]
+                key_columns = index.columns32 if dtype == np.float32 else index.columns
+                np.matmul(Xa, key_columns[:, cl], out=D)
             else:
                 D = pairwise_distances(X[sl], X_fit[cl], metric, p)
             if exclude_self:
                 own = np.arange(max(sl.start, cl.start), min(sl.stop, cl.stop))
                 D[own - sl.start, own - cl.start] = np.inf
-            d, i = _k_smallest(D, min(k_sel, D.shape[1]))
+            k_block = min(k, shape[1])  # a last block may hold fewer than k points
+            r, c = _candidates(
+                D, k_block, slack if euclidean else 0.0, mask[: shape[0], : shape[1]]
+            )
+            if euclidean:  # squared distances of the candidates, from coordinate differences
+                diff = X[sl][r] - X_fit[cl][c]
+                values = np.einsum("ij,ij->i", diff, diff)
+                if exclude_self:
+                    values[sl.start + r == cl.start + c] = np.inf
+            else:
+                values = D[r, c]
+            d, i = _k_smallest_candidates(r, c, values, shape[0], k_block)
             found_d.append(d)
             found_i.append(i + cl.start)
         d, i = np.hstack(found_d), np.hstack(found_i)
         if len(found_d) > 1:
-            order = np.lexsort((i, d), axis=1)[:, :k_sel]
+            order = np.lexsort((i, d), axis=1)[:, :k]
             d, i = np.take_along_axis(d, order, axis=1), np.take_along_axis(i, order, axis=1)
-        if euclidean:
-            d, i = _exact_ranking(X[sl], X_fit, columns[-1], d, i, k, sl if exclude_self else None)
-        dist[sl], ind[sl] = d, i
+        dist[sl], ind[sl] = (np.sqrt(d) if euclidean else d), i
     return dist, ind
 
 
-def _k_smallest_exact(D, k):
-    """Column indices of the k smallest entries of each row of D, sorted by (distance, index).
-
-    Ties at the k-th distance are broken towards the smaller training index, so the result
-    does not depend on how ``argpartition`` happens to order equal values.
-    """
-    n_rows, n_cols = D.shape
-    if k < n_cols:
-        idx = np.argpartition(D, k - 1, axis=1)[:, :k]
-    else:
-        idx = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols)).copy()
-    dk = np.take_along_axis(D, idx, axis=1)
-    if k < n_cols:
-        kth = dk.max(axis=1)
-        tied = np.count_nonzero(D <= kth[:, None], axis=1) > k
-        if tied.any():
-            rows = np.flatnonzero(tied)
-            full = np.argsort(D[rows], axis=1, kind="stable")[:, :k]
-            idx[rows] = full
-            dk[rows] = np.take_along_axis(D[rows], full, axis=1)
-    order = np.lexsort((idx, dk), axis=1)
-    return np.take_along_axis(dk, order, axis=1), np.take_along_axis(idx, order, axis=1)
+def _query_rows(Xq, index):
+    """The queries' rows ``(-2 x, 1)`` of the key's matrix product (centred and scaled as
+    the training points), the slack that covers the key's rounding for each, and the dtype
+    of the product (float32 unless a query is too far out for it)."""
+    Xc = (Xq - index.origin) * index.scale
+    dtype = np.float32 if np.max(np.abs(Xc), initial=0.0) < FLOAT32_LIMIT else np.float64
+    Xa = np.hstack([-2.0 * Xc, np.ones((len(Xc), 1))]).astype(dtype)
+    # A dot product of n terms computed in unit roundoff u, from inputs each rounded once,
+    # errs by at most ((n u) / (1 - n u) + 3u) sum_l |a_l b_l|, and
+    # sum_l |a_l b_l| <= 2 ||x|| ||y|| + ||y||^2 (Cauchy-Schwarz). Doubled for safety (the
+    # float64 centring, ||y||^2's own rounding), doubled again: a point is a candidate when
+    # its key is within the error of both it and the k-th key.
+    u = float(np.finfo(dtype).eps) / 2
+    n = Xa.shape[1]
+    y = index.y_norm_max
+    size = 2.0 * np.sqrt(squared_norms(Xc)) * y + y * y
+    tiny = float(np.finfo(dtype).tiny) * n * (1.0 + np.abs(Xc).max(axis=1, initial=0.0))
+    slack = 4.0 * ((n * u) / (1 - n * u) + 3 * u) * size + 4.0 * tiny
+    return Xa, slack, dtype
 
 
-def _k_smallest(D, k):
-    """As :func:`_k_smallest_exact`, after discarding most columns cheaply.
+def _candidates(D, k, slack, mask):
+    """Positions (rows, columns) of the entries of D within ``slack`` (per row) of the k-th
+    smallest of their row: a superset of each row's k smallest, ties included.
 
-    Split each row into ``n_groups`` groups of ``GROUP`` columns (group g holds the columns
-    g, g + n_groups, g + 2 n_groups, ...: the minima are then elementwise minima of
-    contiguous slices, a fast reduction). The k smallest group minima are k distinct
-    entries, so the k-th smallest entry is at most the k-th smallest group minimum, and the
-    k smallest entries all lie in the k groups of smallest minimum: one min-reduction over D
-    and a selection among k * GROUP candidates replace a selection over the full row.
-    Rows with tied group minima at the boundary use the full selection.
+    The bound on the k-th smallest: split each row into ``n_groups`` groups of ``GROUP``
+    columns (group g holds the columns g, g + n_groups, ...: the minima are elementwise
+    minima of contiguous slices, a fast reduction). The k smallest group minima are k
+    distinct entries, so the k-th smallest of them is at least the row's k-th smallest;
+    short rows take the k-th smallest itself (``np.partition``). Then one comparison over D
+    (into the boolean buffer ``mask``) and a 1-D ``flatnonzero`` (many times faster than a
+    2-D ``nonzero``) find the candidates, usually a few more than k per row.
     """
     n_rows, n_cols = D.shape
     n_groups = n_cols // GROUP
-    if n_groups <= 2 * k:
-        return _k_smallest_exact(D, k)
-    minima = D[:, : n_groups * GROUP].reshape(n_rows, GROUP, n_groups).min(axis=1)
-    best = np.argpartition(minima, k - 1, axis=1)[:, :k]
-    kth = np.take_along_axis(minima, best, axis=1).max(axis=1)
-    cols = (best[:, :, None] + n_groups * np.arange(GROUP)).reshape(n_rows, k * GROUP)
-    rest = np.broadcast_to(np.arange(n_groups * GROUP, n_cols), (n_rows, n_cols % GROUP))
-    cols = np.hstack([cols, rest])
-    dist, pos = _k_smallest_exact(np.take_along_axis(D, cols, axis=1), k)
-    ind = np.take_along_axis(cols, pos, axis=1)
-    tied = np.count_nonzero(minima <= kth[:, None], axis=1) > k
-    if tied.any():
-        rows = np.flatnonzero(tied)
-        dist[rows], ind[rows] = _k_smallest_exact(D[rows], k)
-    return dist, ind
+    if n_groups >= 2 * k:
+        minima = D[:, : n_groups * GROUP].reshape(n_rows, GROUP, n_groups).min(axis=1)
+    else:
+        minima = D
+    bound = np.partition(minima, k - 1, axis=1)[:, k - 1].astype(np.float64) + slack
+    threshold = bound.astype(D.dtype)
+    # rounded up, never down, to D's dtype: no candidate is lost
+    threshold = np.where(threshold < bound, np.nextafter(threshold, np.inf), threshold)
+    np.less_equal(D, threshold[:, None], out=mask)
+    return np.divmod(np.flatnonzero(mask), n_cols)
 
 
-def _exact_ranking(Xq, X_fit, fit_sq_norms, offsets, ind, k, own):
-    """Exact distances of the k selected neighbours; rows whose k-th and (k+1)-th
-    candidates are within rounding of each other are re-ranked exactly over all points,
-    so that exact ties go to the smaller training index."""
-    if offsets.shape[1] > k:
-        scale = squared_norms(Xq) + fit_sq_norms.max()
-        near_tie = offsets[:, k] - offsets[:, k - 1] <= 1e-10 * scale
-        ind = ind[:, :k].copy()
-        for r in np.flatnonzero(near_tie):
-            diff = X_fit - Xq[r]
-            exact = np.einsum("ij,ij->i", diff, diff)
-            if own is not None:
-                exact[own.start + r] = np.inf
-            ind[r] = np.lexsort((np.arange(len(exact)), exact))[:k]
-    return _exact_euclidean(Xq, X_fit, ind)
-
-
-def _exact_euclidean(Xq, X_fit, ind):
-    """Distances to the selected neighbours from coordinate differences, re-sorted.
-
-    Selection used the matrix-product formula; recomputing the k winners exactly gives a
-    query its exact distance 0 to a copy of itself (which ``weights="distance"`` relies on).
-    """
-    diff = Xq[:, None, :] - X_fit[ind]
-    dist = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
-    order = np.lexsort((ind, dist), axis=1)
-    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(ind, order, axis=1)
+def _k_smallest_candidates(rows, cols, values, n_rows, k):
+    """Per row, the k candidates of smallest value, sorted by (value, column): arrays of
+    shape (n_rows, k). Every row has at least k candidates; ``rows`` are in order."""
+    order = np.lexsort((cols, values, rows))
+    counts = np.bincount(rows, minlength=n_rows)
+    first = np.cumsum(counts) - counts
+    take = order[(first[:, None] + np.arange(k)).ravel()]
+    return values[take].reshape(n_rows, k), cols[take].reshape(n_rows, k)

@@ -35,7 +35,7 @@ from gradscratch.base import (
     validate_targets,
 )
 from gradscratch.nonparametric._distances import metric_power, resolve_metric
-from gradscratch.nonparametric._kneighbors import fast_kneighbors, fit_columns
+from gradscratch.nonparametric._kneighbors import fast_kneighbors, fit_index
 from gradscratch.nonparametric._limits import check_powers_finite
 
 __all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "plain_kneighbors", "plain_predict"]
@@ -113,7 +113,7 @@ class _KNeighbors(BaseEstimator):
         self._check_params()
         self._check_scale(X)
         self._fit_X = X
-        self._fit_columns = fit_columns(X) if self._metric == "euclidean" else None
+        self._fit_index = fit_index(X) if self._metric == "euclidean" else None
         self.n_samples_fit_ = X.shape[0]
         self.effective_metric_ = self._metric
 
@@ -156,7 +156,7 @@ class _KNeighbors(BaseEstimator):
             k,
             self._metric,
             self.p,
-            columns=self._fit_columns,
+            index=self._fit_index,
             exclude_self=exclude_self,
         )
         return (dist, ind) if return_distance else ind
