@@ -23,15 +23,16 @@ faster because:
 - the distance matrix of observations is one matrix product, with the entries hit by
   cancellation recomputed from coordinate differences.
 
-Distances between merged clusters come from the Lance-Williams recurrences, which are exact
-for every method (ward, centroid and median work on squared distances).
+Distances between merged clusters come from the Lance-Williams recurrences
+(``_linkage_generic.lance_williams``, one line per method), which are exact for every method
+(ward, centroid and median work on squared distances).
 """
 
 import numpy as np
 
 from gradscratch.nonparametric._distances import refine_cancelled, squared_norms
 from gradscratch.nonparametric._limits import check_memory, dense_matrix_bytes
-from gradscratch.nonparametric._linkage_generic import generic_linkage
+from gradscratch.nonparametric._linkage_generic import generic_linkage, lance_williams
 
 __all__ = ["fast_linkage", "merge_reducible"]
 
@@ -180,32 +181,6 @@ def _observations(X, method):
     return D
 
 
-def _lance_williams(method, d_ax, d_bx, d_ab, n_a, n_b, n_x):
-    """Distance from the merged cluster a+b to x."""
-    if method == "complete":
-        return np.maximum(d_ax, d_bx)
-    if method == "single":
-        return np.minimum(d_ax, d_bx)
-    if method == "average":
-        return (n_a * d_ax + n_b * d_bx) / (n_a + n_b)
-    if method == "weighted":
-        return 0.5 * (d_ax + d_bx)
-    # ward, on squared distances:
-    # ((n_a + n_x) d_ax + (n_b + n_x) d_bx - n_x d_ab) / (n_a + n_b + n_x), written as
-    # (n_a d_ax + n_b d_bx + n_x (d_ax + d_bx - d_ab)) / (n_a + n_b + n_x) with in-place
-    # operations (these arrays are k x m, the largest temporaries of a round).
-    out = np.add(d_ax, d_bx)
-    out -= d_ab
-    out *= n_x
-    term = np.multiply(d_ax, n_a)
-    out += term
-    np.multiply(d_bx, n_b, out=term)
-    out += term
-    np.add(n_a + n_b, n_x, out=term)
-    out /= term
-    return out
-
-
 def _round(D, sizes, reps, method, merges, nn=None):
     """Merge every pair of reciprocal nearest neighbours; returns the shrunk
     (D, sizes, reps, nn), ``nn`` being each row's argmin (given if already known).
@@ -229,12 +204,12 @@ def _round(D, sizes, reps, method, merges, nn=None):
     R = np.empty((len(a), m))
     for start in range(0, len(a), PAIRS_PER_BLOCK):
         sl = slice(start, start + PAIRS_PER_BLOCK)
-        R[sl] = _lance_williams(
+        R[sl] = lance_williams(
             method, D[a[sl]], D[b[sl]], d_ab[sl, None], n_a[sl], n_b[sl], sizes[None, :]
         )
     # ... then the block between two merged clusters, merging the columns the same way.
     n_c = (sizes[a] + sizes[b])[:, None]
-    block = _lance_williams(
+    block = lance_williams(
         method, R[:, a], R[:, b], d_ab[None, :], sizes[a][None, :], sizes[b][None, :], n_c
     )
     np.fill_diagonal(block, np.inf)
@@ -296,7 +271,7 @@ def _chain(D, sizes, reps, method, merges):
         chain.pop()
         d_xy = D[x, y]
         out.append((reps[x], reps[y], d_xy))
-        new = _lance_williams(method, D[x], D[y], d_xy, sizes[x], sizes[y], sizes)
+        new = lance_williams(method, D[x], D[y], d_xy, sizes[x], sizes[y], sizes)
         active[x] = False
         new[~active] = np.inf
         new[y] = np.inf
