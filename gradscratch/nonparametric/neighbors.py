@@ -16,7 +16,8 @@ in the vote to the smallest label. There is nothing to fit: the model is the tra
 :func:`plain_kneighbors` and :func:`plain_predict` below are that, read straight off the
 formulas: the full distance matrix, a sort of each row, the vote or the mean. The
 estimators compute the same neighbours through one seam, :func:`fast_kneighbors`
-(``_kneighbors.py``: blocks of distances from one matrix product each, no row sorted), and
+(``_kneighbors.py``: float32 keys from one matrix product per block filter candidates
+under a rigorous rounding bound, no row is sorted, the candidates finish exactly), and
 ``tests/test_neighbors_plain.py`` asserts that the two agree.
 """
 
