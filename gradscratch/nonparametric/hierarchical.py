@@ -1,144 +1,105 @@
-"""Hierarchical (agglomerative) clustering: scipy's linkage matrix, cuts, and an estimator."""
+"""Hierarchical (agglomerative) clustering (ESL 14.3.12; ISLR 12.4.2).
+
+Start from the n points as n clusters and, n - 1 times, merge the two clusters A, B of
+smallest dissimilarity d(A, B), recording the merge and its height d(A, B). The linkage
+defines d between clusters from the distances d(a, b) between points:
+
+    single    min d(a, b)          complete  max d(a, b)       average  mean of d(a, b)
+    weighted  the mean of its two parts' d to the other cluster (WPGMA)
+    ward      sqrt(2 |A| |B| / (|A| + |B|)) ||mean(A) - mean(B)||
+    centroid  ||mean(A) - mean(B)||
+    median    the distance between the clusters' midpoints (WPGMC: a merge's point is the
+              midpoint of its parts')
+
+None of them needs the points again: after A and B merge, the dissimilarity to any other
+cluster C follows from the old ones by the Lance-Williams recurrence (n_X = |X|)
+
+    d(A u B, C) = alpha_A d(A, C) + alpha_B d(B, C) + beta d(A, B) + gamma |d(A, C) - d(B, C)|
+
+    method    alpha_A                      beta                        gamma
+    single    1/2                          0                           -1/2
+    complete  1/2                          0                           1/2
+    average   n_A / (n_A + n_B)            0                           0
+    weighted  1/2                          0                           0
+    ward      (n_A + n_C) / (n_A+n_B+n_C)  -n_C / (n_A + n_B + n_C)    0
+    centroid  n_A / (n_A + n_B)            -n_A n_B / (n_A + n_B)^2    0
+    median    1/2                          -1/4                        0
+
+(alpha_B likewise with B for A), on distances for the first four and on squared euclidean
+distances for ward, centroid and median, whose heights are then square roots. Centroid and
+median can merge lower than an earlier merge (an inversion), as scipy's do. The result is
+scipy's linkage matrix: row i merges clusters ``Z[i, 0] < Z[i, 1]`` (ids below n are points,
+id n + j is the cluster made by row j) at height ``Z[i, 2]`` into ``Z[i, 3]`` points.
+
+:func:`plain_linkage` is that loop as written (O(n^3)); :func:`linkage` computes the same
+matrix through one seam, :func:`fast_linkage` (``_linkage.py``: a minimum spanning tree,
+rounds of reciprocal nearest neighbours, O(n^2)), and ``tests/test_linkage_plain.py``
+asserts that the two agree.
+"""
 
 import numbers
 
 import numpy as np
 
 from gradscratch.base import BaseEstimator, ClusterMixin, check_array, validate_data
-from gradscratch.nonparametric._distances import (
-    refine_cancelled,
-    squared_norms,
-)
 from gradscratch.nonparametric._flat import cut_labels, fcluster, inconsistent
-from gradscratch.nonparametric._limits import (
-    check_memory,
-    check_powers_finite,
-    dense_matrix_bytes,
-)
-from gradscratch.nonparametric._linkage import merge_reducible
-from gradscratch.nonparametric._linkage_generic import generic_linkage
+from gradscratch.nonparametric._limits import check_powers_finite
+from gradscratch.nonparametric._linkage import SQUARED, fast_linkage
 
-__all__ = ["AgglomerativeClustering", "fcluster", "inconsistent", "linkage"]
+__all__ = [
+    "AgglomerativeClustering",
+    "fcluster",
+    "inconsistent",
+    "lance_williams_coefficients",
+    "linkage",
+    "plain_linkage",
+]
 
 METHODS = ("single", "complete", "average", "weighted", "centroid", "median", "ward")
-# Methods whose Lance-Williams updates work on squared euclidean distances.
-SQUARED = ("ward", "centroid", "median")
-# Reducible methods: merges of reciprocal nearest neighbours, in rounds (``_linkage.py``).
-REDUCIBLE = ("complete", "average", "weighted", "ward")
 # scikit-learn's AgglomerativeClustering offers these.
 ESTIMATOR_METHODS = ("ward", "complete", "average", "single")
 
 
-def _minimum_spanning_tree(n, distances_from):
-    """Prim's algorithm on the complete graph: n - 1 edges (a, b, length).
-
-    O(n^2) time and O(n) memory beyond what ``distances_from(i)`` (the distances from point
-    i to every point) costs.
-    """
-    in_tree = np.zeros(n, dtype=bool)
-    best = np.full(n, np.inf)
-    parent = np.zeros(n, dtype=np.intp)
-    edges = np.empty((n - 1, 3))
-    current = 0
-    for i in range(n - 1):
-        in_tree[current] = True
-        d = distances_from(current)
-        closer = (d < best) & ~in_tree
-        best[closer] = d[closer]
-        parent[closer] = current
-        best[current] = np.inf
-        current = int(np.argmin(np.where(in_tree, np.inf, best)))
-        edges[i] = parent[current], current, best[current]
-        best[current] = np.inf
-    return edges
+def lance_williams_coefficients(method, n_a, n_b, n_c):
+    """(alpha_A, alpha_B, beta, gamma) of the Lance-Williams table (module docstring)."""
+    n = n_a + n_b
+    return {
+        "single": (0.5, 0.5, 0.0, -0.5),
+        "complete": (0.5, 0.5, 0.0, 0.5),
+        "average": (n_a / n, n_b / n, 0.0, 0.0),
+        "weighted": (0.5, 0.5, 0.0, 0.0),
+        "ward": ((n_a + n_c) / (n + n_c), (n_b + n_c) / (n + n_c), -n_c / (n + n_c), 0.0),
+        "centroid": (n_a / n, n_b / n, -n_a * n_b / n**2, 0.0),
+        "median": (0.5, 0.5, -0.25, 0.0),
+    }[method]
 
 
-def _label(merges, n):
-    """scipy's linkage matrix from unordered merges (a point of each side, height).
-
-    Merges are sorted by height (stably) and renamed with a union-find: the cluster made by
-    row i is n + i, the smaller id comes first, the last column is the cluster size.
-    """
-    merges = merges[np.argsort(merges[:, 2], kind="mergesort")]
-    root = np.arange(2 * n - 1)
-    size = np.ones(2 * n - 1)
-
-    def find(x):
-        r = x
-        while root[r] != r:
-            r = root[r]
-        while root[x] != r:
-            root[x], x = r, root[x]
-        return r
-
+def plain_linkage(D, method="single"):
+    """scipy's linkage matrix of the square distance matrix ``D`` by the textbook loop:
+    find the closest pair, merge it, update its distances by Lance-Williams, repeat
+    (O(n^3) time; for reading and for tests)."""
+    D = np.array(D, dtype=np.float64)
+    if method in SQUARED:
+        D = D**2  # ward, centroid and median update squared euclidean distances
+    n = len(D)
+    ids, sizes = np.arange(n), np.ones(n)  # the cluster in each row: its id and size
     Z = np.empty((n - 1, 4))
-    for i, (a, b, h) in enumerate(merges):
-        ra, rb = find(int(a)), find(int(b))
-        root[ra] = root[rb] = n + i
-        size[n + i] = size[ra] + size[rb]
-        Z[i] = min(ra, rb), max(ra, rb), h, size[n + i]
-    return Z
-
-
-def _check_dense(n, method):
-    """Refuse, before any work, a dense n x n matrix the machine cannot hold."""
-    check_memory(
-        dense_matrix_bytes(n),
-        f"linkage(method={method!r}) of {n} points (a dense {n} x {n} float64 distance matrix)",
-        "Cluster a random subsample (then assign the other points to the nearest cluster, "
-        "e.g. with KNeighborsClassifier), or use method='single' on the observations, which "
-        "needs O(n) memory.",
-    )
-    try:
-        return np.empty((n, n))
-    except MemoryError as err:
-        raise MemoryError(
-            f"linkage(method={method!r}) of {n} points needs a dense {n} x {n} float64 distance "
-            f"matrix ({dense_matrix_bytes(n) / 2**30:.1f} GiB), which could not be "
-            "allocated. Cluster a random subsample, or use method='single' on the "
-            "observations, which needs O(n) memory."
-        ) from err
-
-
-def _condensed(y, method):
-    """The square distance matrix (infinite diagonal) of scipy's condensed vector y."""
-    y = check_array(y, estimator="linkage", name="y", ensure_2d=False)
-    m = y.shape[0]
-    n = int(round((1 + np.sqrt(1 + 8 * m)) / 2))
-    if m == 0 or n * (n - 1) // 2 != m:
-        raise ValueError(
-            f"A condensed distance matrix has n (n - 1) / 2 entries for n >= 2 points; "
-            f"{m} is not such a number."
+    for step in range(n - 1):
+        off_diagonal = D + np.diag(np.full(len(D), np.inf))
+        a, b = np.unravel_index(np.argmin(off_diagonal), D.shape)  # the closest pair
+        alpha_a, alpha_b, beta, gamma = lance_williams_coefficients(
+            method, sizes[a], sizes[b], sizes
         )
-    if np.any(y < 0):
-        raise ValueError("The condensed distance matrix y contains negative distances.")
-    D = _check_dense(n, method)
-    start = 0
-    for i in range(n - 1):  # row i holds d(i, j) for j > i
-        row = y[start : start + n - 1 - i]
-        D[i, i + 1 :], D[i + 1 :, i] = row, row
-        start += n - 1 - i
-    np.fill_diagonal(D, np.inf)
-    return D
-
-
-def _observations(X, method):
-    """The square euclidean distance matrix (squared for SQUARED methods) of the rows of X."""
-    n = X.shape[0]
-    Xc = X - X.mean(axis=0)
-    sq = squared_norms(Xc)
-    D = _check_dense(n, method)
-    # ||x||^2 + ||y||^2 - 2 x.y as one matrix product of the rows (-2x, ||x||^2, 1) and
-    # (y, 1, ||y||^2): no further pass over the n x n matrix.
-    ones = np.ones((n, 1))
-    left = np.hstack([-2.0 * Xc, sq[:, None], ones])
-    np.matmul(left, np.hstack([Xc, ones, sq[:, None]]).T, out=D)
-    np.fill_diagonal(D, np.inf)
-    # Entries hit by cancellation (including any below 0) are recomputed exactly.
-    D = refine_cancelled(D, Xc, sq)
-    if method not in SQUARED:
-        np.sqrt(D, out=D)
-    return D
+        new = alpha_a * D[a] + alpha_b * D[b] + beta * D[a, b] + gamma * np.abs(D[a] - D[b])
+        Z[step] = min(ids[a], ids[b]), max(ids[a], ids[b]), D[a, b], sizes[a] + sizes[b]
+        # rows and columns a and b leave; the merged cluster A u B comes last
+        keep = (np.arange(len(D)) != a) & (np.arange(len(D)) != b)
+        D = np.block([[D[keep][:, keep], new[keep, None]], [new[None, keep], np.zeros((1, 1))]])
+        ids = np.append(ids[keep], n + step)
+        sizes = np.append(sizes[keep], sizes[a] + sizes[b])
+    if method in SQUARED:
+        Z[:, 2] = np.sqrt(Z[:, 2])
+    return Z
 
 
 def linkage(y, method="single"):
@@ -169,6 +130,7 @@ def linkage(y, method="single"):
 
     Notes
     -----
+    The matrix of :func:`plain_linkage`, computed by :func:`fast_linkage` (``_linkage``).
     single on observations: Prim's minimum spanning tree (O(n^2) time, O(n) memory). The
     others hold the dense distance matrix (8 n^2 bytes, refused up front when the machine
     has less memory). complete, average, weighted and ward: merges of reciprocal nearest
@@ -178,33 +140,20 @@ def linkage(y, method="single"):
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}.")
     if np.ndim(y) == 1:
-        D = _condensed(y, method)
-        n = len(D)
-        if method in SQUARED:
-            D *= D
+        y = check_array(y, estimator="linkage", name="y", ensure_2d=False)
+        m = y.shape[0]
+        n = int(round((1 + np.sqrt(1 + 8 * m)) / 2))
+        if m == 0 or n * (n - 1) // 2 != m:
+            raise ValueError(
+                f"A condensed distance matrix has n (n - 1) / 2 entries for n >= 2 points; "
+                f"{m} is not such a number."
+            )
+        if np.any(y < 0):
+            raise ValueError("The condensed distance matrix y contains negative distances.")
     else:
-        X = check_array(y, estimator="linkage", ensure_min_samples=2)
-        n = X.shape[0]
-        check_powers_finite(X, "linkage")
-        if method == "single":
-            Xc = X - X.mean(axis=0)
-
-            def from_point(i):
-                diff = Xc - Xc[i]
-                return np.sqrt(np.einsum("ij,ij->i", diff, diff))
-
-            return _label(_minimum_spanning_tree(n, from_point), n)
-        D = _observations(X, method)
-    if method == "single":
-        return _label(_minimum_spanning_tree(n, lambda i: D[i]), n)
-    if method in REDUCIBLE:
-        merges = merge_reducible(D, method)
-        if method == "ward":
-            merges[:, 2] = np.sqrt(np.maximum(merges[:, 2], 0.0))
-        return _label(merges, n)
-    Z = generic_linkage(D, method)
-    Z[:, 2] = np.sqrt(np.maximum(Z[:, 2], 0.0))
-    return Z
+        y = check_array(y, estimator="linkage", ensure_min_samples=2)
+        check_powers_finite(y, "linkage")
+    return fast_linkage(y, method)
 
 
 class AgglomerativeClustering(ClusterMixin, BaseEstimator):

@@ -1,8 +1,24 @@
-"""k-nearest neighbours: brute force over chunked pairwise distances.
+"""k-nearest neighbours (ESL 2.3.2 and 13.3; ISLR 2.2.3 and 3.5).
 
-For each query the k training points of smallest distance are found with ``argpartition``
-(O(n) per query rather than a full sort), then only those k are sorted. Memory is bounded by
-processing queries in chunks (see :mod:`._distances`).
+A query x is predicted from N_k(x), the k training points nearest to it in the metric d,
+by default minkowski's ``d(x, y) = (sum_l |x_l - y_l|^p)^(1/p)`` (p = 2 euclidean, p = 1
+manhattan):
+
+    classifier   P(c | x) = sum_{j in N_k(x)} w_j [y_j = c] / sum_{j in N_k(x)} w_j,
+                 y_hat(x) = argmax_c P(c | x)
+    regressor    f_hat(x) = sum_{j in N_k(x)} w_j y_j / sum_{j in N_k(x)} w_j
+
+with ``w_j = 1`` (``weights="uniform"``: the majority vote and the plain mean) or
+``w_j = 1 / d(x, x_j)`` (``"distance"``; a query on training points gives those weight 1 and
+the others 0, scikit-learn's rule). Ties in distance go to the smaller training index, ties
+in the vote to the smallest label. There is nothing to fit: the model is the training set.
+
+:func:`plain_kneighbors` and :func:`plain_predict` below are that, read straight off the
+formulas: the full distance matrix, a sort of each row, the vote or the mean. The
+estimators compute the same neighbours through one seam, :func:`fast_kneighbors`
+(``_kneighbors.py``: float32 keys from one matrix product per block filter candidates
+under a rigorous rounding bound, no row is sorted, the candidates finish exactly), and
+``tests/test_neighbors_plain.py`` asserts that the two agree.
 """
 
 import numbers
@@ -19,88 +35,35 @@ from gradscratch.base import (
     validate_data,
     validate_targets,
 )
-from gradscratch.nonparametric._distances import (
-    chunk_rows,
-    iter_chunks,
-    metric_power,
-    pairwise_distances,
-    resolve_metric,
-    squared_norms,
-)
+from gradscratch.nonparametric._distances import metric_power, resolve_metric
+from gradscratch.nonparametric._kneighbors import fast_kneighbors, fit_index
 from gradscratch.nonparametric._limits import check_powers_finite
 
-__all__ = ["KNeighborsClassifier", "KNeighborsRegressor"]
-
-# Training points per distance block (with the query rows of chunk_rows, a few MB).
-BLOCK_COLS = 2**16
-# Columns per group in the pre-selection of _k_smallest.
-GROUP = 128
+__all__ = ["KNeighborsClassifier", "KNeighborsRegressor", "plain_kneighbors", "plain_predict"]
 
 
-def _k_smallest_exact(D, k):
-    """Column indices of the k smallest entries of each row of D, sorted by (distance, index).
-
-    Ties at the k-th distance are broken towards the smaller training index, so the result
-    does not depend on how ``argpartition`` happens to order equal values.
-    """
-    n_rows, n_cols = D.shape
-    if k < n_cols:
-        idx = np.argpartition(D, k - 1, axis=1)[:, :k]
-    else:
-        idx = np.broadcast_to(np.arange(n_cols), (n_rows, n_cols)).copy()
-    dk = np.take_along_axis(D, idx, axis=1)
-    if k < n_cols:
-        kth = dk.max(axis=1)
-        tied = np.count_nonzero(D <= kth[:, None], axis=1) > k
-        if tied.any():
-            rows = np.flatnonzero(tied)
-            full = np.argsort(D[rows], axis=1, kind="stable")[:, :k]
-            idx[rows] = full
-            dk[rows] = np.take_along_axis(D[rows], full, axis=1)
-    order = np.lexsort((idx, dk), axis=1)
-    return np.take_along_axis(dk, order, axis=1), np.take_along_axis(idx, order, axis=1)
+def plain_kneighbors(X_fit, X, k, p=2):
+    """The k nearest rows of ``X_fit`` to each row of ``X``, nearest first: the textbook
+    search (O(n_queries n_fit) memory; for reading and for tests)."""
+    # d(x, x_j) = (sum_l |x_l - x_jl|^p)^(1/p), every query against every training point
+    D = np.sum(np.abs(X[:, None, :] - X_fit[None, :, :]) ** p, axis=2) ** (1.0 / p)
+    ind = np.argsort(D, axis=1, kind="stable")[:, :k]  # N_k(x); equal distances: smaller index
+    return np.take_along_axis(D, ind, axis=1), ind
 
 
-def _k_smallest(D, k):
-    """As :func:`_k_smallest_exact`, after discarding most columns cheaply.
-
-    Split each row into ``n_groups`` groups of ``GROUP`` columns (group g holds the columns
-    g, g + n_groups, g + 2 n_groups, ...: the minima are then elementwise minima of
-    contiguous slices, a fast reduction). The k smallest group minima are k distinct
-    entries, so the k-th smallest entry is at most the k-th smallest group minimum, and the
-    k smallest entries all lie in the k groups of smallest minimum: one min-reduction over D
-    and a selection among k * GROUP candidates replace a selection over the full row.
-    Rows with tied group minima at the boundary use the full selection.
-    """
-    n_rows, n_cols = D.shape
-    n_groups = n_cols // GROUP
-    if n_groups <= 2 * k:
-        return _k_smallest_exact(D, k)
-    minima = D[:, : n_groups * GROUP].reshape(n_rows, GROUP, n_groups).min(axis=1)
-    best = np.argpartition(minima, k - 1, axis=1)[:, :k]
-    kth = np.take_along_axis(minima, best, axis=1).max(axis=1)
-    cols = (best[:, :, None] + n_groups * np.arange(GROUP)).reshape(n_rows, k * GROUP)
-    rest = np.broadcast_to(np.arange(n_groups * GROUP, n_cols), (n_rows, n_cols % GROUP))
-    cols = np.hstack([cols, rest])
-    dist, pos = _k_smallest_exact(np.take_along_axis(D, cols, axis=1), k)
-    ind = np.take_along_axis(cols, pos, axis=1)
-    tied = np.count_nonzero(minima <= kth[:, None], axis=1) > k
-    if tied.any():
-        rows = np.flatnonzero(tied)
-        dist[rows], ind[rows] = _k_smallest_exact(D[rows], k)
-    return dist, ind
-
-
-def _exact_euclidean(Xq, X, ind):
-    """Distances to the selected neighbours from coordinate differences, re-sorted.
-
-    Selection used the matrix-product formula; recomputing the k winners exactly gives a
-    query its exact distance 0 to a copy of itself (which ``weights="distance"`` relies on).
-    """
-    diff = Xq[:, None, :] - X[ind]
-    dist = np.sqrt(np.einsum("ijk,ijk->ij", diff, diff))
-    order = np.lexsort((ind, dist), axis=1)
-    return np.take_along_axis(dist, order, axis=1), np.take_along_axis(ind, order, axis=1)
+def plain_predict(X_fit, y_fit, X, k, weights="uniform", p=2, regression=False):
+    """The textbook prediction over :func:`plain_kneighbors`: the regressor's (weighted)
+    mean, or the classifier's class shares and winning labels (for queries at a positive
+    distance from every training point)."""
+    dist, ind = plain_kneighbors(X_fit, X, k, p)
+    w = np.ones_like(dist) if weights == "uniform" else 1.0 / dist  # w_j = 1 or 1 / d(x, x_j)
+    if regression:  # f(x) = sum_j w_j y_j / sum_j w_j
+        return np.sum(w * y_fit[ind], axis=1) / np.sum(w, axis=1)
+    classes = np.unique(y_fit)
+    # votes[q, c] = sum_{j in N_k(x_q)} w_j [y_j = c]; the largest wins, ties to the first
+    votes = np.sum(w[:, :, None] * (y_fit[ind][:, :, None] == classes), axis=1)
+    proba = votes / np.sum(votes, axis=1, keepdims=True)
+    return proba, classes[np.argmax(proba, axis=1)]
 
 
 def _neighbor_weights(dist, weights):
@@ -151,14 +114,7 @@ class _KNeighbors(BaseEstimator):
         self._check_params()
         self._check_scale(X)
         self._fit_X = X
-        self._fit_sq_norms = squared_norms(X) if self._metric == "euclidean" else None
-        # Training points as contiguous columns, with their squared norms as one more row:
-        # (-2 x, 1) . (y, ||y||^2) = ||y||^2 - 2 x.y, the ranking key, in one matrix product.
-        self._fit_XT = (
-            np.ascontiguousarray(np.vstack([X.T, self._fit_sq_norms]))
-            if self._metric == "euclidean"
-            else None
-        )
+        self._fit_index = fit_index(X) if self._metric == "euclidean" else None
         self.n_samples_fit_ = X.shape[0]
         self.effective_metric_ = self._metric
 
@@ -195,61 +151,16 @@ class _KNeighbors(BaseEstimator):
                 f"Expected n_neighbors <= n_samples_fit, but n_neighbors = {k}, "
                 f"n_samples_fit = {self.n_samples_fit_}, n_samples = {X.shape[0]}"
             )
-        n_queries = X.shape[0]
-        dist = np.empty((n_queries, k))
-        ind = np.empty((n_queries, k), dtype=np.intp)
-        euclidean = self._metric == "euclidean"
-        # Euclidean ranks by a rounded formula: look one neighbour further to spot near-ties.
-        k_sel = min(k + 1, available) if euclidean else k
-        cols = min(self.n_samples_fit_, max(BLOCK_COLS, k_sel))
-        rows = chunk_rows(cols, X.shape[1], self._metric)
-        buffer = np.empty((min(rows, n_queries), cols)) if euclidean else None
-        if euclidean:
-            Xa = np.hstack([-2.0 * X, np.ones((n_queries, 1))])
-        for sl in iter_chunks(n_queries, rows):
-            found_d, found_i = [], []
-            # Blocks of training points keep each distance block in cache; every block
-            # contributes its own k best, and the k best of those are the answer.
-            for cl in iter_chunks(self.n_samples_fit_, cols):
-                Y = self._fit_X[cl]
-                if euclidean:
-                    D = np.matmul(
-                        Xa[sl],
-                        self._fit_XT[:, cl],
-                        out=buffer[: sl.stop - sl.start, : cl.stop - cl.start],
-                    )
-                else:
-                    D = pairwise_distances(X[sl], Y, self._metric, self.p)
-                if exclude_self:
-                    own = np.arange(max(sl.start, cl.start), min(sl.stop, cl.stop))
-                    D[own - sl.start, own - cl.start] = np.inf
-                d, i = _k_smallest(D, min(k_sel, D.shape[1]))
-                found_d.append(d)
-                found_i.append(i + cl.start)
-            d, i = np.hstack(found_d), np.hstack(found_i)
-            if len(found_d) > 1:
-                order = np.lexsort((i, d), axis=1)[:, :k_sel]
-                d, i = np.take_along_axis(d, order, axis=1), np.take_along_axis(i, order, axis=1)
-            if euclidean:
-                d, i = self._exact_ranking(X[sl], d, i, k, sl if exclude_self else None)
-            dist[sl], ind[sl] = d, i
+        dist, ind = fast_kneighbors(
+            X,
+            self._fit_X,
+            k,
+            self._metric,
+            self.p,
+            index=self._fit_index,
+            exclude_self=exclude_self,
+        )
         return (dist, ind) if return_distance else ind
-
-    def _exact_ranking(self, Xq, offsets, ind, k, own):
-        """Exact distances of the k selected neighbours; rows whose k-th and (k+1)-th
-        candidates are within rounding of each other are re-ranked exactly over all points,
-        so that exact ties go to the smaller training index."""
-        if offsets.shape[1] > k:
-            scale = squared_norms(Xq) + self._fit_sq_norms.max()
-            near_tie = offsets[:, k] - offsets[:, k - 1] <= 1e-10 * scale
-            ind = ind[:, :k].copy()
-            for r in np.flatnonzero(near_tie):
-                diff = self._fit_X - Xq[r]
-                exact = np.einsum("ij,ij->i", diff, diff)
-                if own is not None:
-                    exact[own.start + r] = np.inf
-                ind[r] = np.lexsort((np.arange(len(exact)), exact))[:k]
-        return _exact_euclidean(Xq, self._fit_X, ind)
 
     def _neighbors_and_weights(self, X):
         dist, ind = self.kneighbors(X)
