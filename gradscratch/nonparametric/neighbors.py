@@ -97,6 +97,8 @@ def _neighbor_weights(dist, weights):
 class _KNeighbors(BaseEstimator):
     """Shared fit and neighbour search of the classifier and the regressor."""
 
+    _blas_threads = None  # large distance blocks: the caller's BLAS threads (_threads.py)
+
     def _check_params(self):
         k = self.n_neighbors
         if not isinstance(k, numbers.Integral) or isinstance(k, bool) or k < 1:

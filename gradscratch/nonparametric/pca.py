@@ -103,6 +103,8 @@ class PCA(TransformerMixin, BaseEstimator):
     model of X whatever the transform.
     """
 
+    _blas_threads = None  # one large product per fit: the caller's BLAS threads (_threads.py)
+
     # Fits dask arrays: the scatter of their blocks, reduced (``_dask_fit.py``); transform
     # and score_samples map over them lazily.
     _accepts_dask = True
