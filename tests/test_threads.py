@@ -66,3 +66,18 @@ def test_the_wrapped_methods_keep_their_names_and_docstrings():
     fit = gs.LinearRegression.fit
     assert fit.__name__ == "fit"
     assert fit.__doc__ and "sample_weight" in fit.__doc__
+
+
+class _ProbeKeepingThreads(_Probe):
+    _blas_threads = None  # as PCA and KNN: a few large products, the caller's threads
+
+
+def test_an_estimator_may_keep_the_callers_threads():
+    if not _blas_threads():
+        pytest.skip("numpy's BLAS is not visible to threadpoolctl here")
+    with threadpool_limits(2, user_api="blas"):
+        before = _blas_threads()
+        probe = _ProbeKeepingThreads().fit(np.ones((4, 2)))
+        assert probe.seen_ == before
+    assert gs.PCA._blas_threads is None and gs.KNeighborsClassifier._blas_threads is None
+    assert getattr(gs.KMeans, "_blas_threads", _threads.BLAS_THREADS) == 1
