@@ -33,14 +33,17 @@ def _render(translator, latex):
     from matplotlib.figure import Figure
     from matplotlib.font_manager import FontProperties
 
-    key = hashlib.sha1(f"{FONTSET}:{FONT_PT}:{latex}".encode()).hexdigest()[:16]
+    key = hashlib.sha1(f"{FONTSET}:{FONT_PT}:standard:{latex}".encode()).hexdigest()[:16]
     outdir = Path(translator.builder.outdir) / translator.builder.imagedir / "math"
     path = outdir / f"{key}.svg"
     meta = outdir / f"{key}.size"
     if not (path.exists() and meta.exists()):
         outdir.mkdir(parents=True, exist_ok=True)
         text, prop = f"${latex}$", FontProperties(size=FONT_PT, math_fontfamily=FONTSET)
-        with rc_context({"mathtext.fontset": FONTSET, "svg.fonttype": "path"}):
+        # savefig.bbox "standard": a build that sets it to "tight" elsewhere (the gallery,
+        # the plot directive) would otherwise pad a single glyph to the font's line height.
+        rc = {"mathtext.fontset": FONTSET, "svg.fonttype": "path", "savefig.bbox": "standard"}
+        with rc_context(rc):
             # As matplotlib's math_to_image, but tight: no padding, no background, so that
             # the image's bottom is the formula's depth below its baseline.
             width, height, depth, _, _ = mathtext.MathTextParser("path").parse(
