@@ -4,7 +4,11 @@ compute the plain loop ``plain_gradient_boosting`` on small random tie-free data
 Predictions are compared on the training rows: below the root a histogram tree's threshold is
 a global bin edge, the same split of the training rows as the plain midpoint but not of every
 new point. Log-loss goes through the same loop, but binary labels are not tie-free: at the
-first stage -g/h takes two values, so different splits tie exactly and rounding picks one."""
+first stage -g/h takes two values, so different splits tie exactly and rounding picks one.
+Nor is learning_rate=1 tie-free: each stage then centres the residuals of every leaf exactly,
+and on a few rows two leaves of three rows can hold the same residuals with opposite signs,
+so two splits of the next stage gain the same (seed 12441, n=10: rounding chose differently).
+"""
 
 import numpy as np
 from hypothesis import given, settings
@@ -19,7 +23,7 @@ shapes = dict(
     n=st.integers(10, 60),
     p=st.integers(1, 4),
     n_estimators=st.integers(1, 8),
-    learning_rate=st.sampled_from([0.1, 0.5, 1.0]),
+    learning_rate=st.sampled_from([0.1, 0.5, 0.9]),
     max_depth=st.integers(1, 3),
     min_samples_leaf=st.integers(1, 4),
 )
