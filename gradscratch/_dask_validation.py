@@ -85,10 +85,9 @@ def _lazy_checked(a, name):
     return a.map_blocks(_finite_block, what=name, dtype=a.dtype)
 
 
-def check_dask_array(
-    X, *, who, name, dtype, ensure_2d, ensure_min_samples, ensure_min_features, allow_nan
-):
-    """:func:`gradscratch._validation.check_array` for a dask array, lazily."""
+def check_dask_array(X, *, who, name, dtype, allow_nan):
+    """:func:`gradscratch._validation.check_array` for a dask array, lazily (the shape
+    checks, which need only X.shape, are check_array's own, shared with numpy arrays)."""
     if not hasattr(X, "chunks"):
         raise TypeError(
             f"{who} takes dask arrays, got a {type(X).__name__}: convert it first, e.g. "
@@ -106,25 +105,6 @@ def check_dask_array(
             f"{who} needs the shape of {name}, but the dask array has unknown chunk sizes "
             f"(shape {X.shape}): call {name}.compute_chunk_sizes() first (or pass lengths= "
             "to to_dask_array)."
-        )
-    if ensure_2d and X.ndim != 2:
-        kind = "scalar array" if X.ndim == 0 else f"{X.ndim}D array"
-        if X.ndim > 2:
-            raise ValueError(f"Found array with dim {X.ndim}. {who} expected <= 2.")
-        raise ValueError(
-            f"Expected 2D array, got {kind} instead. Reshape your data either using "
-            "array.reshape(-1, 1) if your data has a single feature or array.reshape(1, -1) "
-            "if it contains a single sample."
-        )
-    if ensure_min_samples > 0 and X.ndim >= 1 and X.shape[0] < ensure_min_samples:
-        raise ValueError(
-            f"Found array with {X.shape[0]} sample(s) (shape={X.shape}) while a minimum of "
-            f"{ensure_min_samples} is required by {who}."
-        )
-    if ensure_2d and ensure_min_features > 0 and X.shape[1] < ensure_min_features:
-        raise ValueError(
-            f"Found array with {X.shape[1]} feature(s) (shape={X.shape}) while a minimum "
-            f"of {ensure_min_features} is required by {who}."
         )
     if dtype is not None and X.dtype != dtype:
         X = X.astype(dtype)

@@ -98,16 +98,9 @@ def check_array(
             accept_dask = getattr(estimator, "_accepts_dask", False)
         if not accept_dask:
             raise _dask.refuse_dask(who)
-        return _dask.check_dask_array(
-            X,
-            who=who,
-            name=name,
-            dtype=dtype,
-            ensure_2d=ensure_2d,
-            ensure_min_samples=ensure_min_samples,
-            ensure_min_features=ensure_min_features,
-            allow_nan=allow_nan,
-        )
+        X = _dask.check_dask_array(X, who=who, name=name, dtype=dtype, allow_nan=allow_nan)
+        _check_shape(X, who, ensure_2d, ensure_min_samples, ensure_min_features)
+        return X
     if _is_sparse(X):
         raise TypeError(
             f"{who} does not accept sparse input: a sparse matrix was passed, but dense data "
@@ -130,36 +123,34 @@ def check_array(
                 raise ValueError("Complex data not supported")
         else:
             raw = raw.astype(dtype)
-    if ensure_2d:
-        if raw.ndim == 0:
-            raise ValueError(
-                f"Expected 2D array, got scalar array instead:\narray={raw!r}.\n"
-                "Reshape your data either using array.reshape(-1, 1) if your data has a single "
-                "feature or array.reshape(1, -1) if it contains a single sample."
-            )
-        if raw.ndim == 1:
-            raise ValueError(
-                f"Expected 2D array, got 1D array instead:\narray={raw!r}.\n"
-                "Reshape your data either using array.reshape(-1, 1) if your data has a single "
-                "feature or array.reshape(1, -1) if it contains a single sample."
-            )
-        if raw.ndim > 2:
-            raise ValueError(f"Found array with dim {raw.ndim}. {who} expected <= 2.")
-    if ensure_min_samples > 0 and raw.ndim >= 1:
-        n = raw.shape[0]
-        if n < ensure_min_samples:
-            raise ValueError(
-                f"Found array with {n} sample(s) (shape={raw.shape}) while a minimum of "
-                f"{ensure_min_samples} is required by {who}."
-            )
-    if ensure_2d and ensure_min_features > 0 and raw.shape[1] < ensure_min_features:
-        raise ValueError(
-            f"Found array with {raw.shape[1]} feature(s) (shape={raw.shape}) while a minimum "
-            f"of {ensure_min_features} is required by {who}."
-        )
+    _check_shape(raw, who, ensure_2d, ensure_min_samples, ensure_min_features)
     if not allow_nan:
         _assert_finite(raw, name)
     return raw
+
+
+def _check_shape(X, who, ensure_2d, ensure_min_samples, ensure_min_features):
+    """check_array's shape checks, scikit-learn's messages; X.ndim and X.shape are all they
+    read, so a numpy array and a (lazy) dask array share them."""
+    if ensure_2d and X.ndim != 2:
+        if X.ndim > 2:
+            raise ValueError(f"Found array with dim {X.ndim}. {who} expected <= 2.")
+        kind = "scalar array" if X.ndim == 0 else "1D array"
+        raise ValueError(
+            f"Expected 2D array, got {kind} instead:\narray={X!r}.\n"
+            "Reshape your data either using array.reshape(-1, 1) if your data has a single "
+            "feature or array.reshape(1, -1) if it contains a single sample."
+        )
+    if ensure_min_samples > 0 and X.ndim >= 1 and X.shape[0] < ensure_min_samples:
+        raise ValueError(
+            f"Found array with {X.shape[0]} sample(s) (shape={X.shape}) while a minimum of "
+            f"{ensure_min_samples} is required by {who}."
+        )
+    if ensure_2d and ensure_min_features > 0 and X.shape[1] < ensure_min_features:
+        raise ValueError(
+            f"Found array with {X.shape[1]} feature(s) (shape={X.shape}) while a minimum "
+            f"of {ensure_min_features} is required by {who}."
+        )
 
 
 def _name(estimator):
