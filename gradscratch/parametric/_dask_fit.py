@@ -107,16 +107,8 @@ class BlockLogisticData(_LogisticData):
             scatter += self.weight_sum * total.mean**2
         sd = np.sqrt(np.maximum(scatter, 0.0) / self.weight_sum)
         self.x_scale = np.where(sd > 0, sd, 1.0)
-        self.penalized = penalized
-        self.n_features = X.shape[1]
-        self.binary = n_classes == 2
-        self.n_outputs = 1 if self.binary else n_classes
         self.n_classes = n_classes
-        self.fit_intercept = fit_intercept
-        n_coef = self.n_outputs * self.n_features
-        self.coef_slice = slice(0, n_coef)
-        self.n_params = n_coef + (self.n_outputs if fit_intercept else 0)
-        self.penalty_mask = np.arange(self.n_params) < n_coef
+        self._layout(X.shape[1], n_classes, fit_intercept, penalized)
 
     def scores(self, x, X):
         p, k = self.n_features, self.n_outputs

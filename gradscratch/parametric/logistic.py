@@ -284,17 +284,21 @@ class _LogisticData:
             shifted = copied != 0
             sd[shifted] = np.sqrt(_weighted_squares(self.X[:, shifted], self.scaled_weights))
         self.x_scale = np.where(sd > 0, sd, 1.0)
-        self.penalized = penalized
-        self.n_features = X.shape[1]
-        self.binary = n_classes == 2
-        self.n_outputs = 1 if self.binary else n_classes
-        self.fit_intercept = fit_intercept
+        self._layout(X.shape[1], n_classes, fit_intercept, penalized)
         if self.binary:
             self.target = (y_idx == 1).astype(np.float64)
         else:
             self.target = np.zeros((len(y_idx), n_classes))
             self.target[np.arange(len(y_idx)), y_idx] = 1.0
-        n_coef = self.n_outputs * self.n_features
+
+    def _layout(self, n_features, n_classes, fit_intercept, penalized):
+        """The flat parameter vector's layout: [w] or [W.ravel()], then the intercepts."""
+        self.penalized = penalized
+        self.n_features = n_features
+        self.binary = n_classes == 2
+        self.n_outputs = 1 if self.binary else n_classes
+        self.fit_intercept = fit_intercept
+        n_coef = self.n_outputs * n_features
         self.coef_slice = slice(0, n_coef)
         self.n_params = n_coef + (self.n_outputs if fit_intercept else 0)
         self.penalty_mask = np.arange(self.n_params) < n_coef
