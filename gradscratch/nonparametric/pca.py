@@ -36,6 +36,19 @@ def _flip_signs(Vt):
     return Vt * signs[:, None]
 
 
+def _check_gram(G, X):
+    """The overflow check of :func:`check_powers_finite`, read off the Gram matrix X^T X.
+
+    Its diagonal holds each column's sum of squares, so it is finite exactly when no sum of
+    squares the fit computes overflows, and it is at least ``n * tiny`` when some square is a
+    normal number: only data that fail one of these need the pass over X that measures
+    max |x| for the error message (a pass over X saved on every other fit)."""
+    diagonal = np.diagonal(G)
+    tiny = np.finfo(np.float64).tiny
+    if not np.isfinite(diagonal.sum()) or diagonal.max() < 2.0 * X.shape[0] * tiny:
+        check_powers_finite(X, "PCA", terms=X.size)
+
+
 def _randomized_svd(A, n_components, n_oversamples, n_iter, rng):
     """Halko, Martinsson & Tropp: range of A from a Gaussian sketch and power iterations,
     then a Rayleigh-Ritz step on the row space found.
@@ -151,8 +164,6 @@ class PCA(TransformerMixin, BaseEstimator):
         if self.svd_solver not in SOLVERS:
             raise ValueError(f"svd_solver must be one of {SOLVERS}, got {self.svd_solver!r}.")
         X = validate_data(self, X)
-        if not is_dask(X):
-            check_powers_finite(X, "PCA", terms=X.size)  # the total variance sums n p squares
         n, p = X.shape
         self._solver = self.svd_solver
         k = self._check_n_components(n, p)
@@ -169,6 +180,8 @@ class PCA(TransformerMixin, BaseEstimator):
         limit = min(n, p)
         if is_dask(X):
             return self._fit_blocks(X, k, limit)
+        if self._solver != "covariance_eigh":
+            check_powers_finite(X, "PCA", terms=X.size)  # the total variance sums n p squares
         self.mean_ = X.mean(axis=0)
         if self._solver == "randomized":
             Xc = X - self.mean_
@@ -186,7 +199,9 @@ class PCA(TransformerMixin, BaseEstimator):
             variance = S**2 / (n - 1)
         else:
             # Centering the small p x p Gram matrix instead of the n x p data saves a copy.
-            C = X.T @ X
+            with np.errstate(over="ignore", invalid="ignore"):  # _check_gram reports it
+                C = X.T @ X
+            _check_gram(C, X)
             C -= n * self.mean_[:, None] * self.mean_[None, :]
             C /= n - 1
             variance, vectors = np.linalg.eigh(C)
