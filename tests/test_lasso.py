@@ -153,6 +153,24 @@ def test_smooth_loss_gradient_and_objective(correlated_regression, wide_regressi
         np.testing.assert_allclose(problem.value(w), expected, rtol=1e-10)
 
 
+def test_working_set_quadratic_is_the_smooth_part(correlated_regression, wide_regression):
+    """A round's loss, the quadratic on its Gram block, is the smooth part restricted to the
+    round's features (plus the polish's linear term), value and gradient."""
+    rng = np.random.default_rng(1)
+    for X, y in (correlated_regression, wide_regression):
+        weights = rng.uniform(0.5, 2.0, len(y))
+        data = LeastSquares(X, y, weights, fit_intercept=True)
+        problem = ElasticNetProblem(data, 0.3, 0.7)
+        columns = np.sort(rng.choice(X.shape[1], size=min(7, X.shape[1]), replace=False))
+        sub = problem.restrict(columns)
+        w = rng.standard_normal(columns.size)
+        linear = rng.standard_normal(columns.size)
+        quadratic = problem.quadratic(sub, linear=linear)
+        expected = problem.smooth(sub)(w) + linear @ w
+        np.testing.assert_allclose(quadratic(w), expected, rtol=1e-10)
+        assert_gradient_matches(quadratic, w)
+
+
 def test_alpha_above_alpha_max_gives_zero_without_iterating(correlated_regression):
     X, y = correlated_regression
     model = Lasso(alpha=1.01 * _alpha_max(X, y, 1.0)).fit(X, y)

@@ -15,6 +15,8 @@ __all__ = ["GramCache", "statistics"]
 def statistics(data, w):
     """(X^T S R, R^T S R, R^T S y) at w, R the residual, in numpy; cheap for a sparse w."""
     nz = np.flatnonzero(w)
+    if nz.size == 0:  # R = y: the statistics are the data term's own
+        return data.Xty.copy(), data.yy, data.yy
     dense = 4 * nz.size > w.size  # then a plain product beats copying the columns out
     if data.use_gram:
         return _gram_statistics(data, data.gram @ w if dense else data.gram[:, nz] @ w[nz], w)
@@ -68,6 +70,8 @@ class GramCache:
         if self.cols is None:  # the full Gram matrix: as the Gram route
             return _gram_statistics(data, self.gram @ w, w)
         nz = np.flatnonzero(w)
+        if nz.size == 0:
+            return data.Xty.copy(), data.yy, data.yy
         at = self.pos[nz]
         if np.any(at < 0):
             return None
