@@ -272,6 +272,10 @@ def solve_working_sets(problem, w0, settings):
         priority[w != 0] = -np.inf
         n_active = int(active.sum())
         size, last = _working_set_size(w, size, active, xta, a, measure, last), measure
+        if problem._cache is not None and problem._cache.fills(size):
+            # A set this large makes the Gram cache form the full matrix: a round on every
+            # active feature then costs little more than one on part, and ends the fit.
+            size = n_active
         columns = np.sort(np.argsort(priority, kind="stable")[:size])
         if budget <= 0:
             break

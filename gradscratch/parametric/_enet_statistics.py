@@ -47,9 +47,14 @@ class GramCache:
         self.cols = np.empty((n, p // 2), order="F")
         self.gram = np.empty((p // 2, p // 2))
 
+    def fills(self, k):
+        """Whether k cached features pass the half of them where the full Gram matrix
+        replaces the blocks."""
+        return 2 * k > self.X.shape[1]
+
     def block(self, columns):
         new = columns[self.pos[columns] < 0]
-        if new.size and 2 * (self.k + new.size) > self.X.shape[1]:
+        if new.size and self.fills(self.k + new.size):
             self.gram, self.cols = self.X.T @ self.X, None
             self.pos, self.k = np.arange(self.X.shape[1]), self.X.shape[1]
         elif new.size:
