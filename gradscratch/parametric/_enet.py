@@ -59,6 +59,7 @@ DEFAULT_TOL = 1e-8
 # The working-set solver's settings (none changes the optimum, only the route to it):
 MAX_OUTER = 100  # working-set rounds; each at least doubles precision or grows the set
 MIN_WORKING_SET = 10  # the first set's size (then it doubles with the support)
+ROUND_PRECISION = 1e-2  # a round not meant to be the last: solved to this fraction of the measure
 ROUND_MAX_ITER = 200  # optimizer iterations per round before the support is polished
 TOTAL_MAX_ITER = 10000  # the default budget of a working-set fit, over all rounds
 POLISH_AFTER = 20  # polish the support after rounds at least this long
@@ -284,7 +285,7 @@ def solve_working_sets(problem, w0, settings):
         # the KKT conditions (the support is then nearly known: this round is likely the last).
         violating = np.count_nonzero(active & (w == 0) & (np.abs(xta) > a))
         final = size == n_active or size >= np.count_nonzero(w) + violating + MIN_WORKING_SET
-        target = settings.tol if final else max(settings.tol, 1e-3 * measure)
+        target = settings.tol if final else max(settings.tol, ROUND_PRECISION * measure)
         offset = time.perf_counter() - start
         chunk = Settings(settings.optimizer, min(budget, ROUND_MAX_ITER), target)
         with warnings.catch_warnings():
