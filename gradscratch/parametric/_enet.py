@@ -194,6 +194,11 @@ class ElasticNetProblem:
             _, R2, _ = self.full_statistics(w)
         return R2 / (2.0 * self.W) + self.l1 * np.sum(np.abs(w)) + 0.5 * self.l2 * (w @ w)
 
+    def fills_gram(self, size):
+        """Whether a working set of ``size`` features makes the Gram cache (on the design)
+        form the full Gram matrix."""
+        return self._cache is not None and self._cache.fills(size)
+
     def restrict(self, columns):
         block = None if self._cache is None else self._cache.block(columns)
         return self.data.restrict(columns, block)
@@ -272,8 +277,11 @@ def solve_working_sets(problem, w0, settings):
         priority = np.where(active, dist, np.inf)
         priority[w != 0] = -np.inf
         n_active = int(active.sum())
-        size, last = _working_set_size(w, size, active, xta, a, measure, last), measure
-        if problem._cache is not None and problem._cache.fills(size):
+        # The zero features that violate the KKT conditions, |X_j^T R - b w_j| > a.
+        violating = np.count_nonzero(active & (w == 0) & (np.abs(xta) > a))
+        size = _working_set_size(w, size, n_active, violating, measure / last)
+        last = measure
+        if problem.fills_gram(size):
             # A set this large makes the Gram cache form the full matrix: a round on every
             # active feature then costs little more than one on part, and ends the fit.
             size = n_active
@@ -281,9 +289,8 @@ def solve_working_sets(problem, w0, settings):
         if budget <= 0:
             break
         # Solve a round to a fraction of the full measure, or to tol once it holds every
-        # feature left (its measure is then the full one) or every feature that violates
-        # the KKT conditions (the support is then nearly known: this round is likely the last).
-        violating = np.count_nonzero(active & (w == 0) & (np.abs(xta) > a))
+        # feature left (its measure is then the full one) or every violator with a margin
+        # (the support is then nearly known: this round is likely the last).
         final = size == n_active or size >= np.count_nonzero(w) + violating + MIN_WORKING_SET
         target = settings.tol if final else max(settings.tol, ROUND_PRECISION * measure)
         offset = time.perf_counter() - start
@@ -313,23 +320,24 @@ def solve_working_sets(problem, w0, settings):
     return w, gap, _merge(runs, problem, w, converged, measure, stats), gaps
 
 
-def _working_set_size(w, size, active, xta, a, measure, last):
-    """The next working set's size, from the support of w and the KKT violators.
+def _working_set_size(w, size, n_active, violating, progress):
+    """The next working set's size, from the support of w, the last set's ``size``, the
+    number of ``violating`` zero features and ``progress``, the full measure over its value
+    before the last round.
 
     Double the support (Celer's rule); quadruple it while every feature of the last set came
     out nonzero, a sign that the support is larger still. Once few zero features violate the
-    KKT conditions (|X_j^T R - b w_j| > a), the support is nearly known: the set is then the
-    support, twice the violators and a margin, not twice the support (fewer columns to bring
-    into the Gram cache). A round that did not cut the measure tenfold doubles the last set,
-    so that the sets grow to every active feature if they must.
+    KKT conditions, the support is nearly known: the set is then the support, twice the
+    violators and a margin, not twice the support (fewer columns to bring into the Gram
+    cache). A round that did not cut the measure tenfold doubles the last set, so that the
+    sets grow to every active feature if they must.
     """
     nnz = np.count_nonzero(w)
-    violating = np.count_nonzero(active & (w == 0) & (np.abs(xta) > a))
     wanted = max(MIN_WORKING_SET, (4 if nnz == size else 2) * nnz)
     wanted = min(wanted, nnz + 2 * violating + MIN_WORKING_SET)
-    if measure > 0.1 * last:
+    if progress > 0.1:
         wanted = max(wanted, 2 * size)
-    return int(min(np.count_nonzero(active), wanted))
+    return int(min(n_active, wanted))
 
 
 def _polish(problem, w):
