@@ -255,11 +255,16 @@ def test_zero_penalty_and_pure_ridge_stay_finite(correlated_regression):
 def test_budget_exhausted_warns(correlated_regression):
     X, y = correlated_regression
     alpha = 0.005 * _alpha_max(X, y, 1.0)
-    # Two iterations: the first round alone needs three (with five, the second round and a
-    # polish of the 12 features already reach tol).
+    # A support of 40 correlated features: above the size where a Newton polish after any
+    # round could reach tol outside the iteration budget.
+    X_wide, y_wide = make_regression(
+        200, 60, n_informative=40, noise=5.0, correlation=0.9, random_state=0
+    )
     with pytest.warns(ConvergenceWarning, match="raise max_iter"):
-        model = Lasso(alpha=alpha, max_iter=2).fit(X, y)
+        model = Lasso(alpha=0.005 * _alpha_max(X_wide, y_wide, 1.0), max_iter=5)
+        model.fit(X_wide, y_wide)
     assert not model.optim_result_.converged and np.all(np.isfinite(model.coef_))
+    assert np.count_nonzero(model.coef_) > 20
     with pytest.warns(ConvergenceWarning, match="did not converge"):
         Lasso(alpha=alpha, optimizer=optim.FISTA(), working_set=False, max_iter=5).fit(X, y)
 

@@ -58,7 +58,8 @@ DEFAULT_TOL = 1e-8
 
 # The working-set solver's settings (none changes the optimum, only the route to it):
 MAX_OUTER = 100  # working-set rounds; each at least doubles precision or grows the set
-MIN_WORKING_SET = 10  # the first set's size (then it doubles with the support)
+MIN_WORKING_SET = 40  # the first set's size (then it doubles with the support)
+MARGIN = 10  # features beyond the support and the KKT violators in a set meant to be the last
 ROUND_PRECISION = 1e-2  # a round not meant to be the last: solved to this fraction of the measure
 ROUND_MAX_ITER = 200  # optimizer iterations per round before the support is polished
 TOTAL_MAX_ITER = 10000  # the default budget of a working-set fit, over all rounds
@@ -291,7 +292,7 @@ def solve_working_sets(problem, w0, settings):
         # Solve a round to a fraction of the full measure, or to tol once it holds every
         # feature left (its measure is then the full one) or every violator with a margin
         # (the support is then nearly known: this round is likely the last).
-        final = size == n_active or size >= np.count_nonzero(w) + violating + MIN_WORKING_SET
+        final = size == n_active or size >= np.count_nonzero(w) + violating + MARGIN
         target = settings.tol if final else max(settings.tol, ROUND_PRECISION * measure)
         offset = time.perf_counter() - start
         chunk = Settings(settings.optimizer, min(budget, ROUND_MAX_ITER), target)
@@ -334,7 +335,7 @@ def _working_set_size(w, size, n_active, violating, progress):
     """
     nnz = np.count_nonzero(w)
     wanted = max(MIN_WORKING_SET, (4 if nnz == size else 2) * nnz)
-    wanted = min(wanted, nnz + 2 * violating + MIN_WORKING_SET)
+    wanted = min(wanted, nnz + 2 * violating + MARGIN)
     if progress > 0.1:
         wanted = max(wanted, 2 * size)
     return int(min(n_active, wanted))
