@@ -153,6 +153,24 @@ def test_smooth_loss_gradient_and_objective(correlated_regression, wide_regressi
         np.testing.assert_allclose(problem.value(w), expected, rtol=1e-10)
 
 
+def test_working_set_quadratic_is_the_smooth_part(correlated_regression, wide_regression):
+    """A round's loss, the quadratic on its Gram block, is the smooth part restricted to the
+    round's features (plus the polish's linear term), value and gradient."""
+    rng = np.random.default_rng(1)
+    for X, y in (correlated_regression, wide_regression):
+        weights = rng.uniform(0.5, 2.0, len(y))
+        data = LeastSquares(X, y, weights, fit_intercept=True)
+        problem = ElasticNetProblem(data, 0.3, 0.7)
+        columns = np.sort(rng.choice(X.shape[1], size=min(7, X.shape[1]), replace=False))
+        sub = problem.restrict(columns)
+        w = rng.standard_normal(columns.size)
+        linear = rng.standard_normal(columns.size)
+        quadratic = problem.quadratic(sub, linear=linear)
+        expected = problem.smooth(sub)(w) + linear @ w
+        np.testing.assert_allclose(quadratic(w), expected, rtol=1e-10)
+        assert_gradient_matches(quadratic, w)
+
+
 def test_alpha_above_alpha_max_gives_zero_without_iterating(correlated_regression):
     X, y = correlated_regression
     model = Lasso(alpha=1.01 * _alpha_max(X, y, 1.0)).fit(X, y)
@@ -237,9 +255,16 @@ def test_zero_penalty_and_pure_ridge_stay_finite(correlated_regression):
 def test_budget_exhausted_warns(correlated_regression):
     X, y = correlated_regression
     alpha = 0.005 * _alpha_max(X, y, 1.0)
+    # A support of 40 correlated features: above the size where a Newton polish after any
+    # round could reach tol outside the iteration budget.
+    X_wide, y_wide = make_regression(
+        200, 60, n_informative=40, noise=5.0, correlation=0.9, random_state=0
+    )
     with pytest.warns(ConvergenceWarning, match="raise max_iter"):
-        model = Lasso(alpha=alpha, max_iter=5).fit(X, y)
+        model = Lasso(alpha=0.005 * _alpha_max(X_wide, y_wide, 1.0), max_iter=5)
+        model.fit(X_wide, y_wide)
     assert not model.optim_result_.converged and np.all(np.isfinite(model.coef_))
+    assert np.count_nonzero(model.coef_) > 20
     with pytest.warns(ConvergenceWarning, match="did not converge"):
         Lasso(alpha=alpha, optimizer=optim.FISTA(), working_set=False, max_iter=5).fit(X, y)
 

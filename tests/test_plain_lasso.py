@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import optim
 from gradscratch import ElasticNet
-from gradscratch.parametric import lasso
+from gradscratch.parametric import _enet, lasso
 from gradscratch.parametric.lasso import plain_elastic_net
 
 TOL = 1e-12
@@ -93,5 +93,22 @@ def test_working_sets_equal_one_fista_run(
 )
 def test_working_sets_on_gram_blocks_equal_one_fista_run(seed, p, informative, l1_ratio, fraction):
     """Supports of a few features among 30-60: the working sets grow through the cached
-    Gram blocks of the design (and pass to the full Gram matrix past half the features)."""
+    Gram blocks of the design (and pass to the full Gram matrix past half the features).
+    Sets start at 2 features with a margin of 2 (the defaults would take all 30-60 in the
+    first round), so that the fits take 3-5 rounds."""
+    with mock.patch.object(_enet, "MIN_WORKING_SET", 2), mock.patch.object(_enet, "MARGIN", 2):
+        _assert_fast_equals_plain(seed, 2 * p, p, informative, l1_ratio, fraction, design=True)
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    seed=st.integers(0, 2**31 - 1),
+    p=st.integers(200, 300),
+    informative=st.integers(20, 50),
+    l1_ratio=st.sampled_from([1.0, 0.5]),
+    fraction=st.floats(0.02, 0.2),
+)
+def test_default_working_sets_equal_one_fista_run(seed, p, informative, l1_ratio, fraction):
+    """Supports of 20-100 among 200-300 features with the default settings: sets of 40, then
+    grown by the support or the KKT violators, through the Gram cache (3-5 rounds)."""
     _assert_fast_equals_plain(seed, 2 * p, p, informative, l1_ratio, fraction, design=True)

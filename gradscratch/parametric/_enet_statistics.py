@@ -15,6 +15,8 @@ __all__ = ["GramCache", "statistics"]
 def statistics(data, w):
     """(X^T S R, R^T S R, R^T S y) at w, R the residual, in numpy; cheap for a sparse w."""
     nz = np.flatnonzero(w)
+    if nz.size == 0:  # R = y: the statistics are the data term's own
+        return data.Xty.copy(), data.yy, data.yy
     dense = 4 * nz.size > w.size  # then a plain product beats copying the columns out
     if data.use_gram:
         return _gram_statistics(data, data.gram @ w if dense else data.gram[:, nz] @ w[nz], w)
@@ -45,9 +47,14 @@ class GramCache:
         self.cols = np.empty((n, p // 2), order="F")
         self.gram = np.empty((p // 2, p // 2))
 
+    def fills(self, k):
+        """Whether k cached features pass the half of them where the full Gram matrix
+        replaces the blocks."""
+        return 2 * k > self.X.shape[1]
+
     def block(self, columns):
         new = columns[self.pos[columns] < 0]
-        if new.size and 2 * (self.k + new.size) > self.X.shape[1]:
+        if new.size and self.fills(self.k + new.size):
             self.gram, self.cols = self.X.T @ self.X, None
             self.pos, self.k = np.arange(self.X.shape[1]), self.X.shape[1]
         elif new.size:
@@ -68,6 +75,8 @@ class GramCache:
         if self.cols is None:  # the full Gram matrix: as the Gram route
             return _gram_statistics(data, self.gram @ w, w)
         nz = np.flatnonzero(w)
+        if nz.size == 0:
+            return data.Xty.copy(), data.yy, data.yy
         at = self.pos[nz]
         if np.any(at < 0):
             return None
