@@ -79,22 +79,36 @@ def _histograms(index, rows, S, unit, weights, size, counts=None):
     return out, counts
 
 
+def _root_histograms(columns, S, unit, B, counts):
+    """(d, p B) sums of each statistic at the root: one ``np.bincount`` per feature over
+    its codes ``columns[j]`` (n,) weighted by the statistic itself. This reads only the
+    codes, where one bincount over the flat (n, p) index would first spread each statistic
+    over an (n, p) array of weights; the sums run over the rows in the same order."""
+    out = np.empty((S.shape[0], len(columns), B))
+    for c, is_unit in enumerate(unit):
+        if is_unit:
+            out[c] = counts.reshape(-1, B)
+        else:
+            for j, codes_j in enumerate(columns):
+                out[c, j] = np.bincount(codes_j, weights=S[c], minlength=B)
+    return out.reshape(S.shape[0], -1)
+
+
 def _bin_index(ws, codes, B):
-    """The flat (feature, bin) index ``j B + code`` of every entry of ``codes`` (n, p), its
-    counts, and the flat position ``i p`` of every row's first entry. A read-only ``codes``
-    (boosting's, the same array for every tree) has them computed once."""
+    """What the growth reads of ``codes`` (n, p): its columns (p, n), the flat (feature, bin)
+    index ``j B + code`` of every entry (uint16 where it fits: a quarter of the bytes to
+    gather), the root's counts, and the flat position ``i p`` of every row's first code. A
+    read-only ``codes`` (boosting's, the same array for every tree) has them computed once."""
     n, p = codes.shape
-    cached = ws.arrays.get("codes") is codes and not codes.flags.writeable
-    if not cached:
-        index = ws.get("index", (n, p), np.intp)
-        np.add(codes, np.arange(p) * B, out=index, casting="unsafe")
+    if not (ws.arrays.get("codes") is codes and not codes.flags.writeable):
+        index = codes + np.arange(p, dtype=np.intp) * B
         ws.arrays["root_counts"] = np.bincount(index.ravel(), minlength=p * B)
+        ws.arrays["index"] = index.astype(np.uint16) if p * B <= 2**16 else index
+        ws.arrays["columns"] = np.ascontiguousarray(codes.T)
         ws.arrays["row_base"] = np.arange(n) * p
-        # the children's rows are gathered from a 2-byte copy: a quarter of the bytes
-        ws.arrays["index16"] = index.astype(np.uint16) if p * B <= 2**16 else index
         ws.arrays["codes"] = codes
-    index = ws.arrays["index"][: n * p].reshape(n, p)
-    return index, ws.arrays["index16"], ws.arrays["root_counts"], ws.arrays["row_base"]
+    a = ws.arrays
+    return a["columns"], a["index"], a["root_counts"], a["row_base"]
 
 
 def _best_splits(hist, counts, unit, m, crit, msl):
@@ -137,11 +151,10 @@ def grow_levelwise(codes, S, crit, binner, params):
     max_depth, msl = params["max_depth"], params["min_samples_leaf"]
     mss, mid = params["min_samples_split"], params["min_impurity_decrease"]
 
-    index, index16, root_counts, row_base = _bin_index(ws, codes, B)
+    columns, index, counts, row_base = _bin_index(ws, codes, B)
     flat_codes = np.ascontiguousarray(codes).ravel()  # a view when codes is C-ordered
-    weights = ws.get("weights", (n, p), float)
-    hist, counts = _histograms(index, slice(None), S, unit, weights, PB, root_counts)
-    hist, counts = hist.reshape(d, 1, p, B), counts.reshape(1, p, B)
+    hist = _root_histograms(columns, S, unit, B, counts).reshape(d, 1, p, B)
+    counts = counts.reshape(1, p, B)
     sums = S.sum(axis=1)[:, None]  # (d, k): the level's node sums
     m = np.array([n])
     W = float(crit.weight(sums)[0])
@@ -216,7 +229,7 @@ def grow_levelwise(codes, S, crit, binner, params):
         row_offset = offset[slot]
         small = np.flatnonzero(row_offset >= 0)
         idx = ws.get("small_index", (len(small), p), np.intp)
-        np.add(index16.take(small, axis=0), row_offset[small][:, None], out=idx, casting="unsafe")
+        np.add(index.take(small, axis=0), row_offset[small][:, None], out=idx, casting="unsafe")
         weights = ws.get("small_weights", (len(small), p), float)
         h_small, c_small = _histograms(idx, small, S, unit, weights, ns * PB)
         hist = np.empty((d, 2 * ns, p, B))
