@@ -9,14 +9,16 @@ instead of per node:
   histograms of every smaller child of the level; the larger child's histogram is its
   parent's minus its sibling's; a statistic equal to 1 on every row (unit weights, the
   squared error's Hessian) has the counts as its histogram and needs no pass of its own;
+  the root's histograms are one ``np.bincount`` per feature over its binned column;
 - one cumulative sum over the bins and one ``argmax`` find every node's best split;
 - one gather from the codes and one comparison move every row to its child (the rows of a
   leaf pass down unchanged).
 
-Its large work arrays (the (n, p) bin index and weights) live in a workspace kept on the
-binner and reused by every tree grown with it: a fresh 3 MB allocation per tree costs more in
-page faults than the bincount that fills it. A read-only bin matrix (boosting's, the same for
-every tree) keeps its bin index and the root's counts there too, computed once per fit.
+Its work arrays (the children's (m, p) bin index and weights) live in a workspace kept on
+the binner and reused by every tree grown with it: a fresh 3 MB allocation per tree costs
+more in page faults than the bincount that fills it. A read-only bin matrix (boosting's, the
+same for every tree) keeps there too what is computed from it once per fit: its columns, its
+flat bin index (uint16 where it fits) and the root's counts.
 
 It applies when no feature sampling (``max_features``), no best-first growth
 (``max_leaf_nodes``) and no ``min_weight_leaf`` is asked for, and the histograms of a level
