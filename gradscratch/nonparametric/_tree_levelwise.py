@@ -87,12 +87,14 @@ def _root_histograms(columns, S, unit, B, counts):
     codes, where one bincount over the flat (n, p) index would first spread each statistic
     over an (n, p) array of weights; the sums run over the rows in the same order."""
     out = np.empty((S.shape[0], len(columns), B))
+    weighted = [c for c, is_unit in enumerate(unit) if not is_unit]
+    for j, codes_j in enumerate(columns):
+        key = codes_j.astype(np.intp)  # bincount's index type, converted once per column
+        for c in weighted:
+            out[c, j] = np.bincount(key, weights=S[c], minlength=B)
     for c, is_unit in enumerate(unit):
         if is_unit:
             out[c] = counts.reshape(-1, B)
-        else:
-            for j, codes_j in enumerate(columns):
-                out[c, j] = np.bincount(codes_j, weights=S[c], minlength=B)
     return out.reshape(S.shape[0], -1)
 
 
