@@ -39,7 +39,7 @@ def _power_of_two(x):
     return float(2.0 ** np.floor(np.log2(x))) if x > 0 else 1.0
 
 
-def _no_overshoot(loss, y, F, move, m, w, idx, max_halvings=50):
+def _no_overshoot(loss, y, F, move, m, w, idx, before=None, max_halvings=50):
     """The stage's move, halved while it raises the training loss: a backtracking line
     search on the stage weight a_k (Friedman's rho_m), on the rows the leaves were fitted to.
 
@@ -49,22 +49,25 @@ def _no_overshoot(loss, y, F, move, m, w, idx, max_halvings=50):
     multiclass stage move the K scores at once on a diagonal Hessian, which overshoots at a
     large ``learning_rate`` (measured: training log-loss 1e248 at learning_rate=1, 3 classes).
     Nesterov's momentum step is not a descent step and is left as it is.
+
+    Returns the move and the loss after it (None if no halving gave a finite loss that is
+    not higher). ``before``: the loss before the move, when the caller knows it.
     """
     rows = slice(None) if idx is None else idx
     y, w, F0 = y[rows], w[rows], F[rows]
     if not w.sum() > 0:
-        return move
+        return move, None
     U = move[m : m + F.size].reshape(F.shape)[rows]
-    before = loss.mean(y, F0, w)
+    before = loss.mean(y, F0, w) if before is None else before
     for _ in range(max_halvings):
         try:
             after = loss.mean(y, F0 + U, w)
         except ValueError:  # the loss is not finite there: too far
             after = np.inf
         if after <= before + 1e-12 * abs(before):
-            return move
+            return move, after
         move, U = 0.5 * move, 0.5 * U
-    return 0.0 * move
+    return 0.0 * move, None
 
 
 def _split(model, n, rng, strata):
@@ -163,13 +166,19 @@ def fit_stages(model, X, y, loss, strata=None, sample_weight=None):
         move = np.concatenate([e, U.ravel()] + ([] if Uv is None else [Uv.ravel()]))
         if not newton:
             move, state = opt.update(-move, state)
+        after = None
         if not isinstance(opt, optim.Nesterov):
-            move = _no_overshoot(loss, yt, F, move, m, w, idx)
+            # on all rows, the last stage's score is this stage's loss before its move
+            # (unless Huber's delta, and so the loss, changed)
+            same = idx is None and scores and not huber
+            before = scores[-1] if same else None
+            move, after = _no_overshoot(loss, yt, F, move, m, w, idx, before)
         coef = coef + move[:m]
         F = F + move[m : m + F.size].reshape(shape)
         history.append(coef.copy())
         trees.append(stage)
-        scores.append(loss.mean(yt, F, w))
+        # the loss after the accepted move, on all rows, is the stage's training score
+        scores.append(after if after is not None and idx is None else loss.mean(yt, F, w))
         restart = getattr(opt, "restart", False)
         if restart and k > 0 and scores[-1] > scores[-2]:
             state = opt.init(np.zeros(size))
@@ -199,6 +208,7 @@ class _StageTree:
 
     def __init__(self, model, opt, codes, binner, w):
         self.opt, self.codes, self.binner, self.w = opt, codes, binner, w
+        self.unit_weights = bool(np.all(w == 1.0))  # then w_i g_i is g_i: no products
         self.newton = isinstance(opt, optim.Newton)
         self.learning_rate = model.learning_rate
         self.max_depth, self.min_samples_leaf = model.max_depth, model.min_samples_leaf
@@ -212,9 +222,11 @@ class _StageTree:
         # self.codes itself when all rows grow the tree: the engine keeps its bin index then
         codes = self.codes if idx is None else self.codes[idx]
         g, h, w = g[rows], h[rows], self.w[rows]
+        # the Newton sums are of the weighted g_i, h_i (w_i l_i)
+        wg, wh = (g, h) if self.unit_weights else (w * g, w * h)
         common = dict(
             # unit weights: None keeps the engine's count-based fast path
-            sample_weight=None if np.all(w == 1.0) else w,
+            sample_weight=None if self.unit_weights else w,
             binner=self.binner,
             max_depth=self.max_depth,
             min_samples_leaf=self.min_samples_leaf,
@@ -222,12 +234,11 @@ class _StageTree:
             return_leaves=True,  # the leaf of every row grown on, without a descent
         )
         if self.newton:
-            # the Newton criterion's sums are of the weighted g_i, h_i (w_i l_i)
             tree, nodes = grow_tree(
                 codes,
                 criterion="newton",
-                gradient=w * g,
-                hessian=w * h,
+                gradient=wg,
+                hessian=wh,
                 reg_lambda=self.opt.damping,
                 **common,
             )
@@ -248,8 +259,8 @@ class _StageTree:
         if idx is not None:  # the out-of-bag rows move too
             nodes = tree.apply_binned(self.codes)
         if self.newton:
-            G = np.bincount(leaf, w * g, minlength=len(leaves))
-            H = np.bincount(leaf, w * h, minlength=len(leaves))
+            G = np.bincount(leaf, wg, minlength=len(leaves))
+            H = np.bincount(leaf, wh, minlength=len(leaves))
             with np.errstate(divide="ignore", invalid="ignore"):
                 value, _ = self.opt.update(G, None, H)
             value = np.where(H + self.opt.damping > 0, value, 0.0)

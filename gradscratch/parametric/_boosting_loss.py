@@ -41,14 +41,8 @@ class BoostingLoss:
         self.fun, self.name, self.n_outputs = fun, name, n_outputs
         total = lambda F, y: anp.sum(self.fun(y, F))  # noqa: E731
         self._grad = autograd.grad(total)
-        if n_outputs == 1:
-            # the loss is elementwise, so d/dF_i of sum_j g_j(F) is the Hessian diagonal h_i
-            self._hess = autograd.grad(lambda F, y: anp.sum(self._grad(F, y)))
-        else:
-            self._hess_k = [
-                autograd.grad(lambda F, y, k=k: anp.sum(self._grad(F, y)[:, k]))
-                for k in range(n_outputs)
-            ]
+        # (F, y) -> (vjp, g): the gradient g and the reverse pass through it, from one trace
+        self._grad_and_vjp = autograd.make_vjp(self._grad)
 
     def __reduce__(self):
         # autograd's derivative closures do not pickle; they are rebuilt from the loss
@@ -82,19 +76,32 @@ class BoostingLoss:
 
     def gradient_hessian(self, y, F, column=None):
         """(g, h): dl/dF and d2l/dF2 per sample (per class for K outputs), both shaped as F;
-        with ``column`` (K outputs), only that class's (n,) columns."""
-        g = self.gradient(y, F)
+        with ``column`` (K outputs), only that class's (n,) columns.
+
+        One trace of the gradient gives both: its value is g, and its reverse pass with the
+        vector e (ones; for K outputs, ones in class k's column) is the Hessian times e, whose
+        entry i (class k's column) is d2 l_i / dF_i^2 because the loss is elementwise. Taking
+        ``grad`` of sum(g) instead would trace the gradient a second time."""
         with warnings.catch_warnings():
             # a piecewise-linear loss (absolute, quantile) has a gradient constant in F:
-            # autograd says so, and its Hessian is the zero it returns
+            # autograd says so, and its reverse pass is the zero Hessian
             warnings.filterwarnings("ignore", "Output seems independent of input")
-            if self.n_outputs == 1:
-                h = self._hess(F, y)
-            elif column is not None:
-                g, h = g[:, column], self._hess_k[column](F, y)[:, column]
-            else:
-                h = np.stack([hk(F, y)[:, k] for k, hk in enumerate(self._hess_k)], axis=1)
+            vjp, g = self._grad_and_vjp(F, y)
+        g = self._check(g, F.shape[0], "gradients")
+        if self.n_outputs == 1:
+            h = vjp(np.ones_like(F))
+        elif column is not None:
+            g, h = g[:, column], vjp(self._unit_column(F, column))[:, column]
+        else:
+            K = self.n_outputs
+            h = np.stack([vjp(self._unit_column(F, k))[:, k] for k in range(K)], axis=1)
         return g, self._check(h, F.shape[0], "Hessian")
+
+    @staticmethod
+    def _unit_column(F, k):
+        e = np.zeros_like(F)
+        e[:, k] = 1.0
+        return e
 
     def with_params(self, **params):
         """The same loss with new keyword parameters (Huber's delta, updated per stage)."""
