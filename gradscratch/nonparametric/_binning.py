@@ -46,12 +46,14 @@ class Binner:
             X = X[rng.choice(X.shape[0], self.subsample, replace=False)]
         self.bin_thresholds_ = []
         for j in range(X.shape[1]):
-            distinct = np.unique(X[:, j])
+            # one sort per column serves both the distinct values and the quantiles
+            column = np.sort(X[:, j].astype(np.float64))
+            distinct = column[np.concatenate(([True], column[1:] != column[:-1]))]
             if len(distinct) <= self.max_bins:
-                edges = _midpoints(distinct.astype(np.float64))
+                edges = _midpoints(distinct)
             else:
                 q = np.linspace(0, 1, self.max_bins + 1)[1:-1]
-                edges = np.unique(np.quantile(X[:, j].astype(np.float64), q))
+                edges = np.unique(np.quantile(column, q))
             self.bin_thresholds_.append(edges)
         self.n_bins_ = np.array([len(e) + 1 for e in self.bin_thresholds_])
         return self
