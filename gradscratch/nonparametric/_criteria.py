@@ -41,6 +41,7 @@ class Gini:
     """
 
     checks_purity = True
+    proxy_rows = slice(None)  # the statistics that the proxy and the weight read
 
     def __init__(self, n_classes):
         self.n_classes = int(n_classes)
@@ -104,6 +105,7 @@ class SquaredError:
 
     def __init__(self, n_outputs=1):
         self.n_outputs = self.n_values = int(n_outputs)
+        self.proxy_rows = slice(0, 1 + self.n_outputs)  # w and w y (not w y^2)
 
     def stats(self, y, sample_weight):
         Y = y.reshape(len(y), -1).T  # (k, n)
@@ -140,6 +142,7 @@ class Newton:
 
     checks_purity = False
     n_values = 1
+    proxy_rows = slice(None)
 
     def __init__(self, reg_lambda=1.0):
         self.reg_lambda = float(reg_lambda)

@@ -1,0 +1,251 @@
+"""Exact-mode growth a level at a time, the tree engine's fast path for CART trees and forests.
+
+It grows the tree that ``_tree_engine._Grower`` grows node by node in exact mode (the same
+splits, thresholds and values, nodes numbered as scikit-learn, depth first; tested in
+``tests/test_tree_exact_levelwise.py``), with a fixed number of numpy calls per level instead
+of per node (a depth-10 tree has ~1000 nodes but 10 levels):
+
+- the *layout* ``order`` (p, m) holds, for every feature, the rows of the level's splittable
+  nodes grouped by node (each node a segment of the same columns in every feature row) and
+  sorted by that feature within the segment: a presorted argsort, kept sorted by a stable
+  partition per level (integer cumulative sums give every row's place in its child);
+- the candidate (node, feature) pairs (all non-constant features, or the first
+  ``max_features`` of them in the node's random order, ``_node_keys``) are laid end to end;
+  one cumulative sum of the statistics over them, minus each segment's start, gives the sums
+  left of every cut, and the criterion's proxy at every valid cut is evaluated at once;
+- ``reduceat`` takes the best cut of every pair, then of every node (the first maximum in the
+  node's feature order, so ties are broken as the node-by-node search breaks them).
+
+The work per level is O(n p) for the partition and O(n max_features) for the search.
+"""
+
+import numpy as np
+
+from gradscratch.nonparametric._node_keys import child_keys, feature_orders
+from gradscratch.nonparametric._tree_arrays import TREE_LEAF, TREE_UNDEFINED
+from gradscratch.nonparametric._tree_levelwise import _depth_first_tree
+
+__all__ = ["grow_exact_levelwise"]
+
+FEATURE_THRESHOLD = 1e-7  # scikit-learn: values closer than this are not split apart
+EPSILON = np.finfo(np.float64).eps
+_CHUNK = 2**22  # statistics entries of one block of (node, feature) segments (memory bound)
+
+
+def _segments(starts, lengths):
+    """The positions ``starts[s], ..., starts[s] + lengths[s] - 1`` of all segments ``s``,
+    laid end to end (one ``repeat`` instead of a loop over the segments)."""
+    offsets = np.cumsum(lengths) - lengths
+    return np.repeat(starts - offsets, lengths) + np.arange(int(lengths.sum()))
+
+
+def _best_cuts(g, rows, xs, pair_len):
+    """Best cut of every (node, feature) pair of a block: the proxy (-inf: none valid), the
+    number of rows left of it and its threshold.
+
+    ``rows`` and ``xs``: the pairs' rows sorted by the pair's feature and their values, laid
+    end to end. One cumulative sum of the statistics the proxy reads, minus its value before
+    each pair, gives the sums left of every cut."""
+    T = len(rows)
+    first = np.cumsum(pair_len) - pair_len  # each pair's first entry
+    stats = np.take(g.S[g.crit.proxy_rows], rows, axis=1)
+    left = np.cumsum(stats, axis=1)
+    last = left[:, first + pair_len - 1]
+    before = np.where(first > 0, left[:, first - 1], 0.0)  # sums before each pair
+    left -= np.repeat(before, pair_len, axis=1)
+    right = np.repeat(last - before, pair_len, axis=1) - left
+    # a cut after the pos-th row of a pair (pos = 0, 1, ...) leaves pos + 1 rows left: it
+    # needs a change of value, and min_samples_leaf rows on each side
+    valid = np.empty(T, dtype=bool)
+    np.greater(xs[1:], xs[:-1] + FEATURE_THRESHOLD, out=valid[:-1])
+    for i in range(g.msl):  # (a pair's last cut is never valid: it keeps pairs apart)
+        valid[first + pair_len - 1 - i] = False
+    for i in range(g.msl - 1):
+        valid[np.minimum(first + i, T - 1)] = False
+    if g.mwl > 0:
+        valid &= (g.crit.weight(left) >= g.mwl) & (g.crit.weight(right) >= g.mwl)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        proxy = np.where(valid, g.crit.proxy(left, right), -np.inf)
+    best = np.maximum.reduceat(proxy, first)
+    hit = np.where(proxy == np.repeat(best, pair_len), np.arange(T), T - 1)
+    at = np.minimum.reduceat(hit, first)  # the first best cut (any cut where none is valid)
+    lo, hi = xs[at].astype(np.float64), xs[np.minimum(at + 1, T - 1)].astype(np.float64)
+    thr = lo / 2.0 + hi / 2.0
+    return best, at - first + 1, np.where((thr == hi) | ~np.isfinite(thr), lo, thr)
+
+
+class _ExactLevelGrower:
+    def __init__(self, X, S, crit, params):
+        self.XT = np.ascontiguousarray(X.T)
+        self.S, self.crit = S, crit
+        self.n, self.p = X.shape
+        self.max_depth, self.msl = params["max_depth"], params["min_samples_leaf"]
+        self.mss, self.mwl = params["min_samples_split"], params["min_weight_leaf"]
+        self.mid, self.mf = params["min_impurity_decrease"], params["max_features"]
+
+    def splittable(self, sums, m, depth):
+        """Nodes that pass the stopping rules before a search (as ``_Grower._evaluate``)."""
+        w, L = self.crit.weight(sums), self.crit.loss(sums)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            impurity = np.where(w > 0, L / np.where(w > 0, w, 1.0), 0.0)
+        stop = (depth >= self.max_depth) | (m < self.mss) | (m < 2 * self.msl)
+        stop |= w < 2 * self.mwl
+        if self.crit.checks_purity:
+            stop |= impurity <= EPSILON
+        return ~stop, w, L, impurity
+
+    def search(self, order, starts, sizes, keys):
+        """Best split of each node (segment) of the layout: its proxy (-inf: none valid),
+        feature, number of rows left and threshold."""
+        k, p = len(sizes), self.p
+        # (k, p): each node's smallest and largest value of each feature
+        lo = np.take(self.XT, order[:, starts].T + np.arange(p) * self.n)
+        hi = np.take(self.XT, order[:, starts + sizes - 1].T + np.arange(p) * self.n)
+        perm = feature_orders(keys, p)
+        chosen = np.take_along_axis(hi > lo + FEATURE_THRESHOLD, perm, axis=1)
+        if self.mf is not None:
+            chosen &= np.cumsum(chosen, axis=1) <= self.mf
+        # the pairs feature by feature (then node by node): with all features chosen their
+        # rows are the layout's rows as they lie
+        by_feature = np.zeros((k, p), dtype=bool)
+        np.put_along_axis(by_feature, perm, chosen, axis=1)
+        pair_feat, pair_node = np.nonzero(by_feature.T)
+        P = len(pair_node)
+        best, n_left, thr = np.full(P, -np.inf), np.zeros(P, dtype=np.intp), np.zeros(P)
+        all_pairs = P == k * p
+        total = int(sizes.sum())  # the layout's nodes fill its first total columns
+        feat_rows = (np.arange(p) * self.n)[:, None]
+        ends = np.cumsum(sizes[pair_node])
+        rows_per_block = _CHUNK // self.S.shape[0]  # blocks of whole pairs
+        start = 0
+        while start < P:
+            base = ends[start - 1] if start else 0
+            stop = max(start + 1, int(np.searchsorted(ends, base + rows_per_block, "right")))
+            nodes, feats = pair_node[start:stop], pair_feat[start:stop]
+            if all_pairs and start == 0 and stop == P:
+                rows = order[:, :total]
+                xs = np.take(self.XT, rows + feat_rows).ravel()
+                rows = rows.ravel()
+            else:
+                flat = _segments(feats * order.shape[1] + starts[nodes], sizes[nodes])
+                rows = np.take(order, flat)
+                xs = np.take(self.XT, np.repeat(feats * self.n, sizes[nodes]) + rows)
+            cuts = _best_cuts(self, rows, xs, sizes[nodes])
+            best[start:stop], n_left[start:stop], thr[start:stop] = cuts
+            start = stop
+        # the best pair of each node: the first maximum in the node's feature order
+        tables = []
+        for values, fill in ((best, -np.inf), (n_left, 0), (thr, 0.0)):
+            table = np.full((k, p), fill, dtype=values.dtype)
+            table[pair_node, pair_feat] = values
+            tables.append(np.take_along_axis(table, perm, axis=1))
+        q = np.argmax(tables[0], axis=1)
+        at = np.arange(k)
+        return tables[0][at, q], perm[at, q], tables[1][at, q], tables[2][at, q]
+
+    def partition(self, order, starts, sizes, n_left, goes_left, keep):
+        """The next level's layout: the rows of the split segments (``starts``, ``sizes``,
+        ``n_left`` going left) moved stably to their child, left child first. The children
+        kept (``keep``, (2 ns,): left and right of each node) come first, in level order;
+        returns the layout and their segments."""
+        cols = _segments(starts, sizes)  # the layout columns of the split nodes
+        m2 = len(cols)
+        sub = np.take(order, cols, axis=1)  # (p, m2)
+        gl = np.take(goes_left, sub)
+        n_lefts = np.cumsum(gl, axis=1, dtype=np.intp)
+        child_sizes = np.stack([n_left, sizes - n_left], axis=1).ravel()
+        ranked = np.argsort(~keep, kind="stable")  # kept children first
+        new_starts = np.empty_like(child_sizes)
+        new_starts[ranked] = np.cumsum(child_sizes[ranked]) - child_sizes[ranked]
+        # the same number of rows goes left in every feature row of a node, so the left rows
+        # before a node's segment are a column constant: left rows go to
+        # left_start + (n_lefts - 1 - lefts_before), right rows to right_start + (column in
+        # the segment) - (n_lefts - lefts_before)
+        lefts_before = np.repeat(np.cumsum(n_left) - n_left, sizes)
+        in_seg = np.arange(m2) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        to_left = np.repeat(new_starts[0::2], sizes) - lefts_before - 1
+        to_right = np.repeat(new_starts[1::2], sizes) + in_seg + lefts_before
+        dest = np.where(gl, n_lefts + to_left, to_right - n_lefts)
+        dest += (np.arange(self.p) * m2)[:, None]
+        new = np.empty((self.p, m2), dtype=order.dtype)
+        new.ravel()[dest.ravel()] = sub.ravel()
+        return new, new_starts[keep], child_sizes[keep]
+
+    def grow(self, order, key):
+        """The tree (renumbered depth first) and the leaf of every row."""
+        crit, S = self.crit, self.S
+        d = S.shape[0]
+        sums = S.sum(axis=1)[:, None]
+        m, keys, depth, first = np.array([self.n]), key, 0, 0
+        W = float(crit.weight(sums)[0])
+        can, w, L, impurity = self.splittable(sums, m, depth)
+        starts, sizes = np.array([0]), np.array([self.n])
+        row_node = np.zeros(self.n, dtype=np.intp)
+        goes_left = np.zeros(self.n, dtype=bool)
+        nodes = {k: [] for k in ("left", "right", "feature", "threshold", "bin", "value")}
+        nodes |= {"impurity": [], "n": [], "w": [], "depth": []}
+        while True:
+            k = len(m)
+            value = np.asarray(crit.value(sums), dtype=np.float64).reshape(-1, k).T
+            for name, vals in (("value", list(value)), ("impurity", impurity), ("n", m), ("w", w)):
+                nodes[name].extend(vals)
+            nodes["depth"].extend([depth] * k)
+            for name, fill in (("left", TREE_LEAF), ("right", TREE_LEAF)):
+                nodes[name].extend([fill] * k)
+            for name in ("feature", "threshold", "bin"):
+                nodes[name].extend([TREE_UNDEFINED] * k)
+            cand = np.nonzero(can)[0]  # the nodes in the layout, in its order
+            if not len(cand):
+                break
+            best, f, nl, thr = self.search(order, starts, sizes, keys[cand])
+            # the rows of each split: the node's first n_left rows along its feature go left
+            seg = np.nonzero(best > -np.inf)[0]
+            if not len(seg):
+                break
+            M = order.shape[1]
+            # the children's sums from their rows (not differences: a pure child has an
+            # impurity of exactly 0, as scikit-learn sums each node's samples)
+            M, nr = order.shape[1], sizes[seg] - nl[seg]
+            left_rows = np.take(order, _segments(f[seg] * M + starts[seg], nl[seg]))
+            right_rows = np.take(order, _segments(f[seg] * M + starts[seg] + nl[seg], nr))
+            lsum = np.add.reduceat(S[:, left_rows], np.cumsum(nl[seg]) - nl[seg], axis=1)
+            rsum = np.add.reduceat(S[:, right_rows], np.cumsum(nr) - nr, axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gain = (L[cand[seg]] - crit.loss(lsum) - crit.loss(rsum)) / W
+            ok = gain + EPSILON >= self.mid
+            if not ok.any():
+                break
+            seg, lsum, rsum = seg[ok], lsum[:, ok], rsum[:, ok]
+            sp, f, thr, nl = cand[seg], f[seg], thr[seg], nl[seg]
+            for r, s in enumerate(sp):
+                nodes["left"][first + s] = first + k + 2 * r
+                nodes["right"][first + s] = first + k + 2 * r + 1
+                nodes["feature"][first + s] = int(f[r])
+                nodes["threshold"][first + s] = float(thr[r])
+            goes_left[:] = False
+            goes_left[left_rows] = True  # (rows of the nodes not split are not read)
+            rows = np.take(order[0], _segments(starts[seg], sizes[seg]))
+            row_node[rows] = first + k + 2 * np.repeat(np.arange(len(sp)), sizes[seg])
+            row_node[rows] += ~goes_left[rows]
+            # the children: sums from the search, keys from their parents'
+            sums = np.stack([lsum, rsum], axis=2).reshape(d, -1)
+            m = np.stack([nl, sizes[seg] - nl], axis=1).reshape(-1)
+            keys = np.stack([child_keys(keys[sp], 0), child_keys(keys[sp], 1)], axis=1).ravel()
+            first, depth = first + k, depth + 1
+            can, w, L, impurity = self.splittable(sums, m, depth)
+            if can.any():
+                order, starts, sizes = self.partition(
+                    order, starts[seg], sizes[seg], nl, goes_left, can
+                )
+        tree, new = _depth_first_tree(nodes, self.p)
+        return tree, new[row_node]
+
+
+def grow_exact_levelwise(X, S, crit, params, key, presorted=None):
+    """Grow one exact-mode tree on ``X`` (n, p) from the statistics ``S`` (d, n), a level at
+    a time; ``key`` the root's feature-order key (``_node_keys``), ``presorted`` (p, n)
+    optional ``argsort(X, axis=0).T``. Returns the tree and the leaf of every row."""
+    grower = _ExactLevelGrower(X, S, crit, params)
+    if presorted is None:  # (ties in any order: they never fall on two sides of a cut)
+        presorted = np.argsort(grower.XT, axis=1)
+    return grower.grow(np.ascontiguousarray(presorted), key)
