@@ -125,6 +125,9 @@ class SquaredError:
     def proxy(self, left, right):
         # scikit-learn's proxy: -(L(left) + L(right)) up to constants, in its order of
         # operations (the squared sums added over the outputs, then divided by the weight)
+        if self.n_outputs == 1:  # (the same sums, without a reduction over one row)
+            sl, sr = left[1], right[1]
+            return sl * sl / left[0] + sr * sr / right[0]
         sl, sr = left[1 : 1 + self.n_outputs], right[1 : 1 + self.n_outputs]
         return (sl * sl).sum(axis=0) / left[0] + (sr * sr).sum(axis=0) / right[0]
 

@@ -67,8 +67,10 @@ def _best_cuts(g, rows, xs, pair_len):
     with np.errstate(divide="ignore", invalid="ignore"):
         proxy = np.where(valid, g.crit.proxy(left, right), -np.inf)
     best = np.maximum.reduceat(proxy, first)
-    hit = np.where(proxy == np.repeat(best, pair_len), np.arange(T), T - 1)
-    at = np.minimum.reduceat(hit, first)  # the first best cut (any cut where none is valid)
+    # the first best cut of each pair: the first hit at or after the pair's first entry
+    # (a pair without a valid cut has -inf everywhere, so its first entry is a hit)
+    hits = np.flatnonzero(proxy == np.repeat(best, pair_len))
+    at = hits[np.searchsorted(hits, first)]
     lo, hi = xs[at].astype(np.float64), xs[np.minimum(at + 1, T - 1)].astype(np.float64)
     thr = lo / 2.0 + hi / 2.0
     return best, at - first + 1, np.where((thr == hi) | ~np.isfinite(thr), lo, thr)
@@ -143,16 +145,15 @@ class _ExactLevelGrower:
         at = np.arange(k)
         return tables[0][at, q], perm[at, q], tables[1][at, q], tables[2][at, q]
 
-    def partition(self, order, starts, sizes, n_left, goes_left, keep):
-        """The next level's layout: the rows of the split segments (``starts``, ``sizes``,
-        ``n_left`` going left) moved stably to their child, left child first. The children
-        kept (``keep``, (2 ns,): left and right of each node) come first, in level order;
-        returns the layout and their segments."""
-        cols = _segments(starts, sizes)  # the layout columns of the split nodes
-        m2 = len(cols)
-        sub = np.take(order, cols, axis=1)  # (p, m2)
-        gl = np.take(goes_left, sub)
-        n_lefts = np.cumsum(gl, axis=1, dtype=np.intp)
+    def partition(self, order, sizes, n_left, goes_left, keep):
+        """The next level's layout: the rows of every node of the layout (``sizes``, ``n_left``
+        of them going left: 0 for a node not split) moved stably to their child, left child
+        first. The children kept (``keep``, (2 k,): left and right of each node) come first,
+        in level order; returns the layout and their segments (starts and sizes)."""
+        total = int(sizes.sum())
+        layout = order[:, :total]
+        gl = np.take(goes_left, layout)
+        n_lefts = np.cumsum(gl, axis=1)
         child_sizes = np.stack([n_left, sizes - n_left], axis=1).ravel()
         ranked = np.argsort(~keep, kind="stable")  # kept children first
         new_starts = np.empty_like(child_sizes)
@@ -162,13 +163,16 @@ class _ExactLevelGrower:
         # left_start + (n_lefts - 1 - lefts_before), right rows to right_start + (column in
         # the segment) - (n_lefts - lefts_before)
         lefts_before = np.repeat(np.cumsum(n_left) - n_left, sizes)
-        in_seg = np.arange(m2) - np.repeat(np.cumsum(sizes) - sizes, sizes)
+        in_seg = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         to_left = np.repeat(new_starts[0::2], sizes) - lefts_before - 1
         to_right = np.repeat(new_starts[1::2], sizes) + in_seg + lefts_before
-        dest = np.where(gl, n_lefts + to_left, to_right - n_lefts)
-        dest += (np.arange(self.p) * m2)[:, None]
-        new = np.empty((self.p, m2), dtype=order.dtype)
-        new.ravel()[dest.ravel()] = sub.ravel()
+        to_left = to_left + (np.arange(self.p) * total)[:, None]  # flat positions
+        to_right = to_right + (np.arange(self.p) * total)[:, None]
+        dest = n_lefts + to_left  # (in place below: fewer fresh arrays of p x total)
+        np.subtract(to_right, n_lefts, out=n_lefts)
+        np.copyto(dest, n_lefts, where=~gl)
+        new = np.empty((self.p, total), dtype=order.dtype)
+        new.ravel()[dest.ravel()] = layout.ravel()
         return new, new_starts[keep], child_sizes[keep]
 
     def grow(self, order, key):
@@ -202,7 +206,6 @@ class _ExactLevelGrower:
             seg = np.nonzero(best > -np.inf)[0]
             if not len(seg):
                 break
-            M = order.shape[1]
             # the children's sums from their rows (not differences: a pure child has an
             # impurity of exactly 0, as scikit-learn sums each node's samples)
             M, nr = order.shape[1], sizes[seg] - nl[seg]
@@ -215,6 +218,7 @@ class _ExactLevelGrower:
             ok = gain + EPSILON >= self.mid
             if not ok.any():
                 break
+            nl_all = nl[seg]
             seg, lsum, rsum = seg[ok], lsum[:, ok], rsum[:, ok]
             sp, f, thr, nl = cand[seg], f[seg], thr[seg], nl[seg]
             for r, s in enumerate(sp):
@@ -223,7 +227,7 @@ class _ExactLevelGrower:
                 nodes["feature"][first + s] = int(f[r])
                 nodes["threshold"][first + s] = float(thr[r])
             goes_left[:] = False
-            goes_left[left_rows] = True  # (rows of the nodes not split are not read)
+            goes_left[left_rows[np.repeat(ok, nl_all)]] = True
             rows = np.take(order[0], _segments(starts[seg], sizes[seg]))
             row_node[rows] = first + k + 2 * np.repeat(np.arange(len(sp)), sizes[seg])
             row_node[rows] += ~goes_left[rows]
@@ -234,9 +238,11 @@ class _ExactLevelGrower:
             first, depth = first + k, depth + 1
             can, w, L, impurity = self.splittable(sums, m, depth)
             if can.any():
-                order, starts, sizes = self.partition(
-                    order, starts[seg], sizes[seg], nl, goes_left, can
-                )
+                n_left = np.zeros(len(sizes), dtype=np.intp)
+                n_left[seg] = nl
+                keep = np.zeros(2 * len(sizes), dtype=bool)  # a node not split: no children
+                keep[np.stack([2 * seg, 2 * seg + 1], axis=1).ravel()] = can
+                order, starts, sizes = self.partition(order, sizes, n_left, goes_left, keep)
         tree, new = _depth_first_tree(nodes, self.p)
         return tree, new[row_node]
 
