@@ -16,7 +16,12 @@ of per node (a depth-10 tree has ~1000 nodes but 10 levels):
 - ``reduceat`` takes the best cut of every pair, then of every node (the first maximum in the
   node's feature order, so ties are broken as the node-by-node search breaks them).
 
-The work per level is O(n p) for the partition and O(n max_features) for the search.
+The work per level is O(n p) for the partition and O(n max_features) for the search. With
+few features drawn per node (``3 max_features <= p``, forests' "sqrt"), keeping all p features
+sorted costs more than sorting what is drawn: the layout is then one row (each node's rows in
+no order) and each level sorts the keys (pair, rank of the row in the pair's feature) of the
+drawn pairs in one ``np.sort``; a node whose drawn features are constant draws the next ones
+of its order in one more round.
 """
 
 import numpy as np
@@ -41,7 +46,7 @@ def _segments(starts, lengths):
 
 def _best_cuts(g, rows, xs, pair_len):
     """Best cut of every (node, feature) pair of a block: the proxy (-inf: none valid), the
-    number of rows left of it and its threshold.
+    number of rows left of it, its threshold, and whether the feature varies in the node.
 
     ``rows`` and ``xs``: the pairs' rows sorted by the pair's feature and their values, laid
     end to end. One cumulative sum of the statistics the proxy reads, minus its value before
@@ -73,17 +78,73 @@ def _best_cuts(g, rows, xs, pair_len):
     at = hits[np.searchsorted(hits, first)]
     lo, hi = xs[at].astype(np.float64), xs[np.minimum(at + 1, T - 1)].astype(np.float64)
     thr = lo / 2.0 + hi / 2.0
-    return best, at - first + 1, np.where((thr == hi) | ~np.isfinite(thr), lo, thr)
+    varying = xs[first + pair_len - 1] > xs[first] + FEATURE_THRESHOLD
+    return best, at - first + 1, np.where((thr == hi) | ~np.isfinite(thr), lo, thr), varying
 
 
 class _ExactLevelGrower:
     def __init__(self, X, S, crit, params):
         self.XT = np.ascontiguousarray(X.T)
-        self.S, self.crit = S, crit
+        self.X, self.S, self.crit = X, S, crit
         self.n, self.p = X.shape
         self.max_depth, self.msl = params["max_depth"], params["min_samples_leaf"]
         self.mss, self.mwl = params["min_samples_split"], params["min_weight_leaf"]
         self.mid, self.mf = params["min_impurity_decrease"], params["max_features"]
+        # few features drawn per node: sort each level's drawn (node, feature) pairs rather
+        # than keep all p features sorted (a partition of p x n entries per level)
+        self.sampled = self.mf is not None and 3 * self.mf <= self.p
+
+    def prepare(self, presorted):
+        """The root's layout. Sampled mode: the layout is one row (each node's rows, in no
+        order) and each feature's ranks (``rank[j, i]``: the place of row i in feature j's
+        sorted order) and sorted rows and values are kept for the per-level sorts."""
+        if not self.sampled:
+            return presorted
+        self.sorted_rows = presorted
+        self.sorted_values = np.take_along_axis(self.XT, presorted, axis=1)
+        self.rank = np.empty(presorted.shape, dtype=np.int32 if self.n < 2**31 else np.intp)
+        np.put_along_axis(self.rank, presorted, np.arange(self.n)[None], axis=1)
+        return np.arange(self.n)[None]
+
+    def _ranges(self, order, starts, sizes):
+        """(k, p): each node's smallest and largest value of each feature."""
+        if not self.sampled:  # the first and last rows of the sorted segments
+            lo = np.take(self.XT, order[:, starts].T + np.arange(self.p) * self.n)
+            hi = np.take(self.XT, order[:, starts + sizes - 1].T + np.arange(self.p) * self.n)
+            return lo, hi
+        Xn = self.X[np.take(order[0], _segments(starts, sizes))]
+        offsets = np.cumsum(sizes) - sizes
+        return np.minimum.reduceat(Xn, offsets, axis=0), np.maximum.reduceat(Xn, offsets, axis=0)
+
+    def _pair_rows(self, order, feats, starts, sizes):
+        """The rows of (node, feature) pairs, each sorted by its feature, laid end to end,
+        and their values."""
+        if not self.sampled:
+            rows = np.take(order, _segments(feats * order.shape[1] + starts, sizes))
+            return rows, np.take(self.XT, np.repeat(feats * self.n, sizes) + rows)
+        # one sort of the keys (pair, rank of the row in the pair's feature): pair j's keys
+        # lie in [j n, (j + 1) n), so after the sort its rows are where they were, in order
+        rows = np.take(order[0], _segments(starts, sizes))
+        # int32 keys (when they fit) sort faster than int64
+        fits = max(len(feats), self.p) * self.n < 2**31
+        pair_base = np.arange(len(feats), dtype=np.int32 if fits else np.intp) * self.n
+        keys = np.take(self.rank, np.repeat(feats * self.n, sizes) + rows)
+        keys = keys.astype(pair_base.dtype, copy=False) + np.repeat(pair_base, sizes)
+        keys.sort()
+        keys += np.repeat((feats * self.n - pair_base).astype(keys.dtype), sizes)  # j n + rank
+        return np.take(self.sorted_rows, keys), np.take(self.sorted_values, keys)
+
+    def _split_rows(self, order, starts, sizes, f, n_left, thr):
+        """The rows left and right of each node's split, grouped by node."""
+        if not self.sampled:  # the first n_left rows along the feature
+            M = order.shape[1]
+            left = np.take(order, _segments(f * M + starts, n_left))
+            right = np.take(order, _segments(f * M + starts + n_left, sizes - n_left))
+            return left, right
+        rows = np.take(order[0], _segments(starts, sizes))
+        # (the same rows: no value lies between the two the threshold separates)
+        go = np.take(self.XT, np.repeat(f * self.n, sizes) + rows) <= np.repeat(thr, sizes)
+        return rows[go], rows[~go]
 
     def splittable(self, sums, m, depth):
         """Nodes that pass the stopping rules before a search (as ``_Grower._evaluate``)."""
@@ -98,52 +159,62 @@ class _ExactLevelGrower:
 
     def search(self, order, starts, sizes, keys):
         """Best split of each node (segment) of the layout: its proxy (-inf: none valid),
-        feature, number of rows left and threshold."""
+        feature, number of rows left and threshold. The candidates of a node are its first
+        ``max_features`` non-constant features in its random order (all of them if None)."""
         k, p = len(sizes), self.p
-        # (k, p): each node's smallest and largest value of each feature
-        lo = np.take(self.XT, order[:, starts].T + np.arange(p) * self.n)
-        hi = np.take(self.XT, order[:, starts + sizes - 1].T + np.arange(p) * self.n)
         perm = feature_orders(keys, p)
-        chosen = np.take_along_axis(hi > lo + FEATURE_THRESHOLD, perm, axis=1)
-        if self.mf is not None:
-            chosen &= np.cumsum(chosen, axis=1) <= self.mf
+        # best proxy, n_left and threshold of each (node, feature) searched
+        tables = np.full((k, p), -np.inf), np.zeros((k, p), dtype=np.intp), np.zeros((k, p))
+        if not self.sampled:
+            lo, hi = self._ranges(order, starts, sizes)
+            chosen = np.take_along_axis(hi > lo + FEATURE_THRESHOLD, perm, axis=1)
+            if self.mf is not None:
+                chosen &= np.cumsum(chosen, axis=1) <= self.mf
+            self._search_pairs(order, starts, sizes, perm, chosen, tables)
+        else:  # draw features in each node's order until max_features vary (usually once)
+            cursor, need = np.zeros(k, dtype=np.intp), np.full(k, self.mf)
+            at = np.arange(p)
+            while need.any():
+                chosen = (at >= cursor[:, None]) & (at < (cursor + need)[:, None])
+                varying = self._search_pairs(order, starts, sizes, perm, chosen, tables)
+                cursor += need
+                need = np.minimum(need - varying, p - cursor)
+        best = [np.take_along_axis(table, perm, axis=1) for table in tables]
+        q = np.argmax(best[0], axis=1)  # the first maximum in the node's feature order
+        at = np.arange(k)
+        return best[0][at, q], perm[at, q], best[1][at, q], best[2][at, q]
+
+    def _search_pairs(self, order, starts, sizes, perm, chosen, tables):
+        """Fill ``tables`` for the (node, feature) pairs ``chosen`` ((k, p), in the nodes'
+        feature orders); returns the number of non-constant features searched per node."""
+        k, p = chosen.shape
         # the pairs feature by feature (then node by node): with all features chosen their
         # rows are the layout's rows as they lie
         by_feature = np.zeros((k, p), dtype=bool)
         np.put_along_axis(by_feature, perm, chosen, axis=1)
         pair_feat, pair_node = np.nonzero(by_feature.T)
-        P = len(pair_node)
-        best, n_left, thr = np.full(P, -np.inf), np.zeros(P, dtype=np.intp), np.zeros(P)
-        all_pairs = P == k * p
+        n_pairs = len(pair_node)
+        all_pairs = n_pairs == k * p and not self.sampled
         total = int(sizes.sum())  # the layout's nodes fill its first total columns
-        feat_rows = (np.arange(p) * self.n)[:, None]
         ends = np.cumsum(sizes[pair_node])
         rows_per_block = _CHUNK // self.S.shape[0]  # blocks of whole pairs
+        varying = np.zeros(n_pairs, dtype=bool)
         start = 0
-        while start < P:
+        while start < n_pairs:
             base = ends[start - 1] if start else 0
             stop = max(start + 1, int(np.searchsorted(ends, base + rows_per_block, "right")))
             nodes, feats = pair_node[start:stop], pair_feat[start:stop]
-            if all_pairs and start == 0 and stop == P:
+            if all_pairs and start == 0 and stop == n_pairs:
                 rows = order[:, :total]
-                xs = np.take(self.XT, rows + feat_rows).ravel()
+                xs = np.take(self.XT, rows + (np.arange(p) * self.n)[:, None]).ravel()
                 rows = rows.ravel()
             else:
-                flat = _segments(feats * order.shape[1] + starts[nodes], sizes[nodes])
-                rows = np.take(order, flat)
-                xs = np.take(self.XT, np.repeat(feats * self.n, sizes[nodes]) + rows)
-            cuts = _best_cuts(self, rows, xs, sizes[nodes])
-            best[start:stop], n_left[start:stop], thr[start:stop] = cuts
+                rows, xs = self._pair_rows(order, feats, starts[nodes], sizes[nodes])
+            *cuts, varying[start:stop] = _best_cuts(self, rows, xs, sizes[nodes])
+            for table, values in zip(tables, cuts):
+                table[nodes, feats] = values
             start = stop
-        # the best pair of each node: the first maximum in the node's feature order
-        tables = []
-        for values, fill in ((best, -np.inf), (n_left, 0), (thr, 0.0)):
-            table = np.full((k, p), fill, dtype=values.dtype)
-            table[pair_node, pair_feat] = values
-            tables.append(np.take_along_axis(table, perm, axis=1))
-        q = np.argmax(tables[0], axis=1)
-        at = np.arange(k)
-        return tables[0][at, q], perm[at, q], tables[1][at, q], tables[2][at, q]
+        return np.bincount(pair_node, weights=varying, minlength=k).astype(np.intp)
 
     def partition(self, order, sizes, n_left, goes_left, keep):
         """The next level's layout: the rows of every node of the layout (``sizes``, ``n_left``
@@ -166,12 +237,12 @@ class _ExactLevelGrower:
         in_seg = np.arange(total) - np.repeat(np.cumsum(sizes) - sizes, sizes)
         to_left = np.repeat(new_starts[0::2], sizes) - lefts_before - 1
         to_right = np.repeat(new_starts[1::2], sizes) + in_seg + lefts_before
-        to_left = to_left + (np.arange(self.p) * total)[:, None]  # flat positions
-        to_right = to_right + (np.arange(self.p) * total)[:, None]
+        to_left = to_left + (np.arange(len(order)) * total)[:, None]  # flat positions
+        to_right = to_right + (np.arange(len(order)) * total)[:, None]
         dest = n_lefts + to_left  # (in place below: fewer fresh arrays of p x total)
         np.subtract(to_right, n_lefts, out=n_lefts)
         np.copyto(dest, n_lefts, where=~gl)
-        new = np.empty((self.p, total), dtype=order.dtype)
+        new = np.empty((len(order), total), dtype=order.dtype)
         new.ravel()[dest.ravel()] = layout.ravel()
         return new, new_starts[keep], child_sizes[keep]
 
@@ -208,9 +279,10 @@ class _ExactLevelGrower:
                 break
             # the children's sums from their rows (not differences: a pure child has an
             # impurity of exactly 0, as scikit-learn sums each node's samples)
-            M, nr = order.shape[1], sizes[seg] - nl[seg]
-            left_rows = np.take(order, _segments(f[seg] * M + starts[seg], nl[seg]))
-            right_rows = np.take(order, _segments(f[seg] * M + starts[seg] + nl[seg], nr))
+            nr = sizes[seg] - nl[seg]
+            left_rows, right_rows = self._split_rows(
+                order, starts[seg], sizes[seg], f[seg], nl[seg], thr[seg]
+            )
             lsum = np.add.reduceat(S[:, left_rows], np.cumsum(nl[seg]) - nl[seg], axis=1)
             rsum = np.add.reduceat(S[:, right_rows], np.cumsum(nr) - nr, axis=1)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -254,4 +326,4 @@ def grow_exact_levelwise(X, S, crit, params, key, presorted=None):
     grower = _ExactLevelGrower(X, S, crit, params)
     if presorted is None:  # (ties in any order: they never fall on two sides of a cut)
         presorted = np.argsort(grower.XT, axis=1)
-    return grower.grow(np.ascontiguousarray(presorted), key)
+    return grower.grow(grower.prepare(np.ascontiguousarray(presorted)), key)
