@@ -257,18 +257,24 @@ class _ExactLevelGrower:
         starts, sizes = np.array([0]), np.array([self.n])
         row_node = np.zeros(self.n, dtype=np.intp)
         goes_left = np.zeros(self.n, dtype=bool)
-        nodes = {k: [] for k in ("left", "right", "feature", "threshold", "bin", "value")}
-        nodes |= {"impurity": [], "n": [], "w": [], "depth": []}
+        names = ("left", "right", "feature", "threshold", "bin", "value", "impurity", "n", "w")
+        levels = {name: [] for name in names + ("depth",)}  # one array per level
         while True:
             k = len(m)
-            value = np.asarray(crit.value(sums), dtype=np.float64).reshape(-1, k).T
-            for name, vals in (("value", list(value)), ("impurity", impurity), ("n", m), ("w", w)):
-                nodes[name].extend(vals)
-            nodes["depth"].extend([depth] * k)
-            for name, fill in (("left", TREE_LEAF), ("right", TREE_LEAF)):
-                nodes[name].extend([fill] * k)
-            for name in ("feature", "threshold", "bin"):
-                nodes[name].extend([TREE_UNDEFINED] * k)
+            level = dict(
+                left=np.full(k, TREE_LEAF),
+                right=np.full(k, TREE_LEAF),
+                feature=np.full(k, TREE_UNDEFINED),
+                threshold=np.full(k, float(TREE_UNDEFINED)),
+                bin=np.full(k, TREE_UNDEFINED),
+                value=np.asarray(crit.value(sums), dtype=np.float64).reshape(-1, k).T,
+                impurity=impurity,
+                n=m,
+                w=w,
+                depth=np.full(k, depth),
+            )
+            for name, values in level.items():
+                levels[name].append(values)
             cand = np.nonzero(can)[0]  # the nodes in the layout, in its order
             if not len(cand):
                 break
@@ -293,11 +299,9 @@ class _ExactLevelGrower:
             nl_all = nl[seg]
             seg, lsum, rsum = seg[ok], lsum[:, ok], rsum[:, ok]
             sp, f, thr, nl = cand[seg], f[seg], thr[seg], nl[seg]
-            for r, s in enumerate(sp):
-                nodes["left"][first + s] = first + k + 2 * r
-                nodes["right"][first + s] = first + k + 2 * r + 1
-                nodes["feature"][first + s] = int(f[r])
-                nodes["threshold"][first + s] = float(thr[r])
+            children = first + k + 2 * np.arange(len(sp))  # breadth-first ids
+            level["left"][sp], level["right"][sp] = children, children + 1
+            level["feature"][sp], level["threshold"][sp] = f, thr
             goes_left[:] = False
             goes_left[left_rows[np.repeat(ok, nl_all)]] = True
             rows = np.take(order[0], _segments(starts[seg], sizes[seg]))
@@ -315,6 +319,7 @@ class _ExactLevelGrower:
                 keep = np.zeros(2 * len(sizes), dtype=bool)  # a node not split: no children
                 keep[np.stack([2 * seg, 2 * seg + 1], axis=1).ravel()] = can
                 order, starts, sizes = self.partition(order, sizes, n_left, goes_left, keep)
+        nodes = {name: np.concatenate(values) for name, values in levels.items()}
         tree, new = _depth_first_tree(nodes, self.p)
         return tree, new[row_node]
 
