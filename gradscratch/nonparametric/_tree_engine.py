@@ -58,7 +58,7 @@ import numpy as np
 from gradscratch.nonparametric._criteria import make_criterion
 from gradscratch.nonparametric._node_keys import child_keys, feature_orders, root_key
 from gradscratch.nonparametric._tree_arrays import TREE_LEAF, TREE_UNDEFINED, Tree
-from gradscratch.nonparametric._tree_exact_levelwise import grow_exact_levelwise
+from gradscratch.nonparametric._tree_exact_levelwise import grow_exact_levelwise, sorts_pairs
 from gradscratch.nonparametric._tree_levelwise import applies, grow_levelwise
 
 __all__ = ["Tree", "grow_tree"]
@@ -369,7 +369,11 @@ def grow_tree(
     else:
         S = crit.stats(np.asarray(y, dtype=np.intp), w)
     keep = w > 0
-    if not keep.all():
+    exact_levelwise = binner is None and max_leaf_nodes is None and levelwise
+    rows = None  # sampled mode grows on the rows kept, numbered as in X (no compaction)
+    if not keep.all() and exact_levelwise and sorts_pairs(max_features, X.shape[1]):
+        rows = np.flatnonzero(keep)
+    elif not keep.all():
         if presorted is not None:
             # zero-weight rows are removed from each sorted row without re-sorting
             rank = np.cumsum(keep) - 1
@@ -397,9 +401,9 @@ def grow_tree(
         min_weight_leaf,
     ):
         tree, leaves = grow_levelwise(X, S, crit, binner, params)  # the same tree, per level
-    elif binner is None and max_leaf_nodes is None and levelwise:
+    elif exact_levelwise:
         key = root_key(np.random.default_rng(random_state))  # as _Grower draws it
-        tree, leaves = grow_exact_levelwise(X, S, crit, params, key, presorted)
+        tree, leaves = grow_exact_levelwise(X, S, crit, params, key, presorted, rows)
     else:
         rng = np.random.default_rng(random_state)
         grower = _Grower(X, S, crit, binner, params, rng, presorted)
@@ -410,6 +414,6 @@ def grow_tree(
         tree = grower.tree()
     if not return_leaves:
         return tree
-    if leaves is None or X is not X_all:  # rows left out (zero weight) are not in leaves
+    if leaves is None or not keep.all():  # rows left out (zero weight) are not in leaves
         leaves = tree.apply_binned(X_all) if binner is not None else tree.apply(X_all)
     return tree, leaves

@@ -24,13 +24,15 @@ drawn pairs in one ``np.sort``; a node whose drawn features are constant draws t
 of its order in one more round.
 """
 
+import weakref
+
 import numpy as np
 
 from gradscratch.nonparametric._node_keys import child_keys, feature_orders
 from gradscratch.nonparametric._tree_arrays import TREE_LEAF, TREE_UNDEFINED
 from gradscratch.nonparametric._tree_levelwise import _depth_first_tree
 
-__all__ = ["grow_exact_levelwise"]
+__all__ = ["grow_exact_levelwise", "sorts_pairs"]
 
 FEATURE_THRESHOLD = 1e-7  # scikit-learn: values closer than this are not split apart
 EPSILON = np.finfo(np.float64).eps
@@ -82,39 +84,63 @@ def _best_cuts(g, rows, xs, pair_len):
     return best, at - first + 1, np.where((thr == hi) | ~np.isfinite(thr), lo, thr), varying
 
 
+def sorts_pairs(max_features, n_features):
+    """Whether few enough features are drawn per node to sort the drawn pairs per level
+    (sampled mode) rather than keep all features sorted."""
+    return max_features is not None and 3 * max_features <= n_features
+
+
+_SORTED = {}  # the ranks and sorted values of the last presorted data (a forest's trees share)
+
+
+def _sorted_data(X, presorted):
+    """``rank`` (p, n): the place of row i in feature j's sorted order, and the sorted
+    values, computed once for all trees grown on the same ``X`` and ``presorted``."""
+    refs = _SORTED.get("refs")
+    if refs is not None and refs[0]() is X and refs[1]() is presorted:
+        return _SORTED["data"]
+    n = X.shape[0]
+    rank = np.empty(presorted.shape, dtype=np.int32 if n < 2**31 else np.intp)
+    np.put_along_axis(rank, presorted, np.arange(n)[None], axis=1)
+    values = np.take_along_axis(np.ascontiguousarray(X.T), presorted, axis=1)
+    _SORTED["refs"] = (weakref.ref(X), weakref.ref(presorted))
+    _SORTED["data"] = rank, values
+    return rank, values
+
+
 class _ExactLevelGrower:
     def __init__(self, X, S, crit, params):
-        self.XT = np.ascontiguousarray(X.T)
-        self.X, self.S, self.crit = X, S, crit
+        self.X, self.S, self.crit = np.ascontiguousarray(X), S, crit
         self.n, self.p = X.shape
         self.max_depth, self.msl = params["max_depth"], params["min_samples_leaf"]
         self.mss, self.mwl = params["min_samples_split"], params["min_weight_leaf"]
         self.mid, self.mf = params["min_impurity_decrease"], params["max_features"]
         # few features drawn per node: sort each level's drawn (node, feature) pairs rather
         # than keep all p features sorted (a partition of p x n entries per level)
-        self.sampled = self.mf is not None and 3 * self.mf <= self.p
-
-    def prepare(self, presorted):
-        """The root's layout. Sampled mode: the layout is one row (each node's rows, in no
-        order) and each feature's ranks (``rank[j, i]``: the place of row i in feature j's
-        sorted order) and sorted rows and values are kept for the per-level sorts."""
+        self.sampled = sorts_pairs(self.mf, self.p)
         if not self.sampled:
-            return presorted
+            self.XT = np.ascontiguousarray(X.T)
+
+    def prepare(self, presorted, rows):
+        """The root's layout. Sampled mode: the layout is one row (each node's rows, in no
+        order: ``rows``, or all), and each feature's ranks and sorted rows and values are
+        kept for the per-level sorts."""
+        if not self.sampled:
+            if presorted is None:  # (ties in any order: they never fall on two sides of a cut)
+                presorted = np.argsort(self.XT, axis=1)
+            return np.ascontiguousarray(presorted)
+        if presorted is None:
+            presorted = np.argsort(np.ascontiguousarray(self.X.T), axis=1)
         self.sorted_rows = presorted
-        self.sorted_values = np.take_along_axis(self.XT, presorted, axis=1)
-        self.rank = np.empty(presorted.shape, dtype=np.int32 if self.n < 2**31 else np.intp)
-        np.put_along_axis(self.rank, presorted, np.arange(self.n)[None], axis=1)
-        return np.arange(self.n)[None]
+        self.rank, self.sorted_values = _sorted_data(self.X, presorted)
+        return (np.arange(self.n) if rows is None else rows)[None]
 
     def _ranges(self, order, starts, sizes):
-        """(k, p): each node's smallest and largest value of each feature."""
-        if not self.sampled:  # the first and last rows of the sorted segments
-            lo = np.take(self.XT, order[:, starts].T + np.arange(self.p) * self.n)
-            hi = np.take(self.XT, order[:, starts + sizes - 1].T + np.arange(self.p) * self.n)
-            return lo, hi
-        Xn = self.X[np.take(order[0], _segments(starts, sizes))]
-        offsets = np.cumsum(sizes) - sizes
-        return np.minimum.reduceat(Xn, offsets, axis=0), np.maximum.reduceat(Xn, offsets, axis=0)
+        """(k, p): each node's smallest and largest value of each feature (dense mode: the
+        first and last rows of its sorted segments)."""
+        lo = np.take(self.XT, order[:, starts].T + np.arange(self.p) * self.n)
+        hi = np.take(self.XT, order[:, starts + sizes - 1].T + np.arange(self.p) * self.n)
+        return lo, hi
 
     def _pair_rows(self, order, feats, starts, sizes):
         """The rows of (node, feature) pairs, each sorted by its feature, laid end to end,
@@ -143,7 +169,7 @@ class _ExactLevelGrower:
             return left, right
         rows = np.take(order[0], _segments(starts, sizes))
         # (the same rows: no value lies between the two the threshold separates)
-        go = np.take(self.XT, np.repeat(f * self.n, sizes) + rows) <= np.repeat(thr, sizes)
+        go = np.take(self.X, rows * self.p + np.repeat(f, sizes)) <= np.repeat(thr, sizes)
         return rows[go], rows[~go]
 
     def splittable(self, sums, m, depth):
@@ -250,11 +276,12 @@ class _ExactLevelGrower:
         """The tree (renumbered depth first) and the leaf of every row."""
         crit, S = self.crit, self.S
         d = S.shape[0]
-        sums = S.sum(axis=1)[:, None]
-        m, keys, depth, first = np.array([self.n]), key, 0, 0
+        n_root = order.shape[1]
+        sums = S[:, order[0]].sum(axis=1)[:, None]
+        m, keys, depth, first = np.array([n_root]), key, 0, 0
         W = float(crit.weight(sums)[0])
         can, w, L, impurity = self.splittable(sums, m, depth)
-        starts, sizes = np.array([0]), np.array([self.n])
+        starts, sizes = np.array([0]), np.array([n_root])
         row_node = np.zeros(self.n, dtype=np.intp)
         goes_left = np.zeros(self.n, dtype=bool)
         names = ("left", "right", "feature", "threshold", "bin", "value", "impurity", "n", "w")
@@ -324,11 +351,10 @@ class _ExactLevelGrower:
         return tree, new[row_node]
 
 
-def grow_exact_levelwise(X, S, crit, params, key, presorted=None):
+def grow_exact_levelwise(X, S, crit, params, key, presorted=None, rows=None):
     """Grow one exact-mode tree on ``X`` (n, p) from the statistics ``S`` (d, n), a level at
     a time; ``key`` the root's feature-order key (``_node_keys``), ``presorted`` (p, n)
-    optional ``argsort(X, axis=0).T``. Returns the tree and the leaf of every row."""
+    optional ``argsort(X, axis=0).T``; ``rows``: the rows to grow on (sampled mode only; all
+    if None). Returns the tree and the leaf of every row (of ``rows``)."""
     grower = _ExactLevelGrower(X, S, crit, params)
-    if presorted is None:  # (ties in any order: they never fall on two sides of a cut)
-        presorted = np.argsort(grower.XT, axis=1)
-    return grower.grow(grower.prepare(np.ascontiguousarray(presorted)), key)
+    return grower.grow(grower.prepare(presorted, rows), key)
