@@ -103,8 +103,10 @@ def _sorted_data(X, presorted):
     rank = np.empty(presorted.shape, dtype=np.int32 if n < 2**31 else np.intp)
     np.put_along_axis(rank, presorted, np.arange(n)[None], axis=1)
     values = np.take_along_axis(np.ascontiguousarray(X.T), presorted, axis=1)
+    _SORTED.clear()
     _SORTED["refs"] = (weakref.ref(X), weakref.ref(presorted))
     _SORTED["data"] = rank, values
+    weakref.finalize(presorted, _SORTED.clear)  # freed with the presorted array
     return rank, values
 
 
