@@ -13,8 +13,11 @@ of per node (a depth-10 tree has ~1000 nodes but 10 levels):
   ``max_features`` of them in the node's random order, ``_node_keys``) are laid end to end;
   one cumulative sum of the statistics over them, minus each segment's start, gives the sums
   left of every cut, and the criterion's proxy at every valid cut is evaluated at once;
-- ``reduceat`` takes the best cut of every pair, then of every node (the first maximum in the
-  node's feature order, so ties are broken as the node-by-node search breaks them).
+- ``reduceat`` takes the best cut of every pair; a (node, feature) table read in each node's
+  feature order gives the node's best pair (the first maximum, so ties are broken as the
+  node-by-node search breaks them);
+- the children's sums are summed from their rows (a pure child has an impurity of exactly 0,
+  as scikit-learn's, which sums each node's samples).
 
 The work per level is O(n p) for the partition and O(n max_features) for the search. With
 few features drawn per node (``3 max_features <= p``, forests' "sqrt"), keeping all p features
