@@ -41,6 +41,7 @@ class Gini:
     """
 
     checks_purity = True
+    proxy_rows = slice(None)  # the statistics that the proxy and the weight read
 
     def __init__(self, n_classes):
         self.n_classes = int(n_classes)
@@ -104,6 +105,7 @@ class SquaredError:
 
     def __init__(self, n_outputs=1):
         self.n_outputs = self.n_values = int(n_outputs)
+        self.proxy_rows = slice(0, 1 + self.n_outputs)  # w and w y (not w y^2)
 
     def stats(self, y, sample_weight):
         Y = y.reshape(len(y), -1).T  # (k, n)
@@ -123,6 +125,9 @@ class SquaredError:
     def proxy(self, left, right):
         # scikit-learn's proxy: -(L(left) + L(right)) up to constants, in its order of
         # operations (the squared sums added over the outputs, then divided by the weight)
+        if self.n_outputs == 1:  # (the same sums, without a reduction over one row)
+            sl, sr = left[1], right[1]
+            return sl * sl / left[0] + sr * sr / right[0]
         sl, sr = left[1 : 1 + self.n_outputs], right[1 : 1 + self.n_outputs]
         return (sl * sl).sum(axis=0) / left[0] + (sr * sr).sum(axis=0) / right[0]
 
@@ -140,6 +145,7 @@ class Newton:
 
     checks_purity = False
     n_values = 1
+    proxy_rows = slice(None)
 
     def __init__(self, reg_lambda=1.0):
         self.reg_lambda = float(reg_lambda)

@@ -11,7 +11,10 @@ Function-level API (what the estimators and gradient boosting call)
     ``min_impurity_decrease``, ``max_features`` (an int or None), ``max_leaf_nodes`` (best-first
     growth when set), ``random_state`` (a seed or numpy Generator, for feature sampling).
     Exact mode: ``X`` is the float data; splits are searched with sorted cumulative sums and
-    thresholds are midpoints between consecutive distinct values (as scikit-learn).
+    thresholds are midpoints between consecutive distinct values (as scikit-learn). Without
+    ``max_leaf_nodes`` the tree is grown a level at a time (``_tree_exact_levelwise``), else
+    node by node (``_Grower``), the same tree; a node's random feature order is a function of
+    ``random_state`` and the node's path from the root (``_node_keys``), so both draw alike.
     Histogram mode: pass ``binner=`` a fitted :class:`~._binning.Binner` and ``X =
     binner.transform(X_raw)`` (uint8 codes, from ``bin_data(X_raw, max_bins)``); histograms
     are built with ``np.bincount`` for the smaller child only, the larger child's being the
@@ -53,7 +56,9 @@ import heapq
 import numpy as np
 
 from gradscratch.nonparametric._criteria import make_criterion
+from gradscratch.nonparametric._node_keys import child_keys, feature_orders, root_key
 from gradscratch.nonparametric._tree_arrays import TREE_LEAF, TREE_UNDEFINED, Tree
+from gradscratch.nonparametric._tree_exact_levelwise import grow_exact_levelwise, sorts_pairs
 from gradscratch.nonparametric._tree_levelwise import applies, grow_levelwise
 
 __all__ = ["Tree", "grow_tree"]
@@ -61,6 +66,11 @@ __all__ = ["Tree", "grow_tree"]
 FEATURE_THRESHOLD = 1e-7  # scikit-learn: values closer than this are not split apart
 EPSILON = np.finfo(np.float64).eps
 _CHUNK = 4_000_000  # entries of the cumulative-sum block handled at once (memory bound)
+
+
+def _child_key(key, side):
+    """A child's feature-order key (exact mode; histogram mode has none)."""
+    return None if key is None else child_keys(key, side)
 
 
 class _Grower:
@@ -74,7 +84,9 @@ class _Grower:
         self.nodes = {k: [] for k in _NODE_FIELDS}
         self.goes_left = np.zeros(self.n, dtype=bool)
         self.features = np.arange(self.p)
+        self.root_key = None
         if binner is None:
+            self.root_key = root_key(rng)
             self.hist = False
             order = presorted if presorted is not None else np.argsort(X, axis=0, kind="stable").T
             self.root = np.ascontiguousarray(order)
@@ -123,15 +135,20 @@ class _Grower:
         return (small_rep, large_rep) if small is li else (large_rep, small_rep)
 
     # ---- split search -----------------------------------------------------------------
-    def _candidates(self, rep):
-        """Non-constant features in a random order; the first ``max_features`` of them."""
+    def _candidates(self, rep, key):
+        """Non-constant features in a random order; the first ``max_features`` of them.
+
+        Exact mode: the order is a function of the node's ``key`` (``_node_keys``), so that
+        the level-wise grower draws the same; histogram mode: drawn from ``rng``.
+        """
         if not self.hist:
             lo = self.X[rep[:, 0], self.features]
             hi = self.X[rep[:, -1], self.features]
             varying = hi > lo + FEATURE_THRESHOLD
+            perm = feature_orders(key, self.p)[0]
         else:
             varying = np.count_nonzero(rep[2], axis=1) > 1
-        perm = self.rng.permutation(self.p)
+            perm = self.rng.permutation(self.p)
         feats = perm[varying[perm]]
         return feats if self.max_features is None else feats[: self.max_features]
 
@@ -150,8 +167,8 @@ class _Grower:
             return proxy.flat[j], feats[fi], pos, left[:, fi, pos], right[:, fi, pos], fi
         return best
 
-    def _search(self, rep, m):
-        feats = self._candidates(rep)
+    def _search(self, rep, m, key):
+        feats = self._candidates(rep, key)
         best = None
         if self.hist:
             counts, hist = rep[2][feats], rep[1][:, feats]
@@ -198,10 +215,11 @@ class _Grower:
         return dict(feature=f, threshold=thr, n_left=int(pos) + 1, left=lsum, right=rsum)
 
     # ---- growth -----------------------------------------------------------------------
-    def _evaluate(self, rep, depth, sums=None):
+    def _evaluate(self, rep, depth, sums=None, node_key=None):
         """Add the node for ``rep`` (as a leaf) and return its split or None.
 
-        ``sums``: the node's statistics when its parent's split search already has them.
+        ``sums``: the node's statistics when its parent's split search already has them;
+        ``node_key``: its feature-order key (exact mode).
         """
         ids = self._ids(rep)
         m = len(ids)
@@ -231,7 +249,7 @@ class _Grower:
             or w < 2 * self.min_weight_leaf
             or (self.crit.checks_purity and impurity <= EPSILON)
         )
-        split = None if leaf else self._search(rep, m)
+        split = None if leaf else self._search(rep, m, node_key)
         if split is not None:
             gain = (L - self.crit.loss(split["left"]) - self.crit.loss(split["right"])) / self.W
             split["improvement"] = float(gain)
@@ -247,35 +265,38 @@ class _Grower:
         self.nodes["threshold_bin"][node] = split.get("bin", TREE_UNDEFINED)
 
     def grow_depth_first(self):
-        stack = [(self.root, 0, -1, False, None)]
+        stack = [(self.root, 0, -1, False, None, self.root_key)]
         while stack:
-            rep, depth, parent, is_left, sums = stack.pop()
-            node, split = self._evaluate(rep, depth, sums)
+            rep, depth, parent, is_left, sums, node_key = stack.pop()
+            node, split = self._evaluate(rep, depth, sums, node_key)
             if parent >= 0:
-                key = "children_left" if is_left else "children_right"
-                self.nodes[key][parent] = node
+                field = "children_left" if is_left else "children_right"
+                self.nodes[field][parent] = node
             if split is not None:
                 self._link(node, split, TREE_LEAF, TREE_LEAF)
                 left, right = self._children(rep, split)
-                stack.append((right, depth + 1, node, False, split["right"]))
-                stack.append((left, depth + 1, node, True, split["left"]))
+                right_key, left_key = _child_key(node_key, 1), _child_key(node_key, 0)
+                stack.append((right, depth + 1, node, False, split["right"], right_key))
+                stack.append((left, depth + 1, node, True, split["left"], left_key))
 
     def grow_best_first(self, max_leaf_nodes):
         heap, tick = [], 0
-        node, split = self._evaluate(self.root, 0)
+        node, split = self._evaluate(self.root, 0, node_key=self.root_key)
         if split is not None:
-            heapq.heappush(heap, (-split["improvement"], tick, node, split, self.root, 0))
+            item = (-split["improvement"], tick, node, split, self.root, 0, self.root_key)
+            heapq.heappush(heap, item)
         n_leaves = 1
         while heap and n_leaves < max_leaf_nodes:
-            _, _, node, split, rep, depth = heapq.heappop(heap)
+            _, _, node, split, rep, depth, key = heapq.heappop(heap)
             left, right = self._children(rep, split)
             ids = []
-            for child, sums in ((left, split["left"]), (right, split["right"])):
+            for side, child, sums in ((0, left, split["left"]), (1, right, split["right"])):
                 tick += 1
-                cnode, csplit = self._evaluate(child, depth + 1, sums)
+                ckey = _child_key(key, side)
+                cnode, csplit = self._evaluate(child, depth + 1, sums, ckey)
                 ids.append(cnode)
                 if csplit is not None:
-                    item = (-csplit["improvement"], tick, cnode, csplit, child, depth + 1)
+                    item = (-csplit["improvement"], tick, cnode, csplit, child, depth + 1, ckey)
                     heapq.heappush(heap, item)
             self._link(node, split, *ids)
             n_leaves += 1
@@ -322,6 +343,7 @@ def grow_tree(
     random_state=None,
     presorted=None,
     return_leaves=False,
+    levelwise=True,
 ):
     """Grow one tree greedily and return it as a :class:`Tree` (see the module docstring).
 
@@ -329,7 +351,8 @@ def grow_tree(
     ``presorted`` (p, n), optional: ``argsort(X, axis=0).T`` computed once by the caller (forests
     reuse it across trees). ``return_leaves``: return ``(tree, leaves)``, ``leaves`` (n,) the
     leaf of every row of ``X`` (what ``tree.apply_binned(X)`` / ``tree.apply(X)`` give; the
-    level-wise grower knows them without a descent).
+    level-wise grower knows them without a descent). ``levelwise=False`` grows an exact-mode
+    tree node by node (``_Grower``), the same tree as the level-wise grower (tests compare).
     """
     X_all = X
     n = X.shape[0]
@@ -346,7 +369,11 @@ def grow_tree(
     else:
         S = crit.stats(np.asarray(y, dtype=np.intp), w)
     keep = w > 0
-    if not keep.all():
+    exact_levelwise = binner is None and max_leaf_nodes is None and levelwise
+    rows = None  # sampled mode grows on the rows kept, numbered as in X (no compaction)
+    if not keep.all() and exact_levelwise and sorts_pairs(max_features, X.shape[1]):
+        rows = np.flatnonzero(keep)
+    elif not keep.all():
         if presorted is not None:
             # zero-weight rows are removed from each sorted row without re-sorting
             rank = np.cumsum(keep) - 1
@@ -374,6 +401,9 @@ def grow_tree(
         min_weight_leaf,
     ):
         tree, leaves = grow_levelwise(X, S, crit, binner, params)  # the same tree, per level
+    elif exact_levelwise:
+        key = root_key(np.random.default_rng(random_state))  # as _Grower draws it
+        tree, leaves = grow_exact_levelwise(X, S, crit, params, key, presorted, rows)
     else:
         rng = np.random.default_rng(random_state)
         grower = _Grower(X, S, crit, binner, params, rng, presorted)
@@ -384,6 +414,6 @@ def grow_tree(
         tree = grower.tree()
     if not return_leaves:
         return tree
-    if leaves is None or X is not X_all:  # rows left out (zero weight) are not in leaves
+    if leaves is None or not keep.all():  # rows left out (zero weight) are not in leaves
         leaves = tree.apply_binned(X_all) if binner is not None else tree.apply(X_all)
     return tree, leaves

@@ -39,6 +39,20 @@ def _bootstrap_counts(rng, n):
     return np.bincount(rng.integers(0, n, size=n), minlength=n)
 
 
+_WORKER_DATA = ()  # a worker process's (X, y, sample_weight, presorted, params)
+
+
+def _set_worker_data(*data):
+    """Pool initializer: the data once per worker (inherited when the pool forks), so that
+    a task carries only its seeds."""
+    global _WORKER_DATA
+    _WORKER_DATA = data
+
+
+def _grow_in_worker(seeds, bootstrap):
+    return _grow_trees(*_WORKER_DATA, seeds, bootstrap)
+
+
 def _grow_trees(X, y, sample_weight, presorted, params, seeds, bootstrap):
     """Grow one tree per seed (runs in a worker process when n_jobs > 1)."""
     trees = []
@@ -79,15 +93,18 @@ class _BaseForest(BaseEstimator):
         params.update(engine_args)
         rng = check_random_state(self.random_state)
         seeds = rng.integers(0, np.iinfo(np.int64).max, size=self.n_estimators)
-        presorted = np.ascontiguousarray(np.argsort(X, axis=0, kind="stable").T)
+        # (ties in any order: they never fall on two sides of a cut)
+        presorted = np.argsort(np.ascontiguousarray(X.T), axis=1)
         args = (X, y, sample_weight, presorted, params)
         workers = _n_workers(self.n_jobs, self.n_estimators)
         if workers == 1:
             trees = _grow_trees(*args, seeds, self.bootstrap)
         else:
-            chunks = np.array_split(seeds, workers)
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                futures = [pool.submit(_grow_trees, *args, c, self.bootstrap) for c in chunks]
+            # a few chunks per worker: a worker slowed by other load takes fewer of them
+            chunks = np.array_split(seeds, min(len(seeds), 4 * workers))
+            pool = ProcessPoolExecutor(workers, initializer=_set_worker_data, initargs=args)
+            with pool:
+                futures = [pool.submit(_grow_in_worker, c, self.bootstrap) for c in chunks]
                 trees = [t for f in futures for t in f.result()]
         self.estimators_ = [self._wrap(tree, seed, X.shape[1]) for tree, seed in zip(trees, seeds)]
         self._seeds = seeds

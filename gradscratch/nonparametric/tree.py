@@ -6,7 +6,11 @@ decrease ``N_t / N * (i(t) - N_tL / N_t * i(t_L) - N_tR / N_t * i(t_R))`` (weigh
 the variance of ``y``. Thresholds are midpoints between consecutive distinct values. As in
 scikit-learn, X is converted to float32 (so thresholds and predictions match scikit-learn's on
 the same data) and the candidate features of a node are visited in a random order, the first
-best split winning ties.
+best split winning ties (the first ``max_features`` non-constant ones are the candidates).
+A node's order is drawn from a key that ``random_state`` gives the root and each child
+derives from its parent's and its side (``_node_keys``), not from one generator consumed as
+nodes are grown, so that growing the tree depth first or a level at a time draws the same.
+With ``max_features=None`` the order only breaks exact ties.
 
 The plain version is :func:`plain_tree`: the recursion above written out, every feature and
 every midpoint tried at every node. The estimators grow their trees through the engine's one
@@ -14,8 +18,10 @@ named function, :func:`grow_tree` (``_tree_engine``), which computes the same tr
 node for node on tie-free data, ``tests/test_tree_plain.py``) but evaluates all thresholds of
 a node at once: cumulative sums of the per-sample statistics along presorted samples, or along
 per-bin histograms in histogram mode, where gradient boosting grows a whole level per
-``np.bincount`` (``_tree_levelwise``). The plain search costs O(n^2 p) per node, the engine's
-O(n p) (O(bins p) once a histogram is built).
+``np.bincount`` (``_tree_levelwise``). In exact mode it also grows a whole level with a fixed
+number of numpy calls (``_tree_exact_levelwise``: every node's sorted rows kept in one
+layout, one cumulative sum over all (node, feature) segments). The plain search costs
+O(n^2 p) per node, the engine's O(n p) (O(bins p) once a histogram is built).
 """
 
 import numbers
