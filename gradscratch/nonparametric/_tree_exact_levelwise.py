@@ -93,24 +93,32 @@ def sorts_pairs(max_features, n_features):
     return max_features is not None and 3 * max_features <= n_features
 
 
-_SORTED = {}  # the ranks and sorted values of the last presorted data (a forest's trees share)
+_SORTED = {}  # "entry": (ref to X, ref to presorted, (rank, values)), a forest's trees share
 
 
 def _sorted_data(X, presorted):
     """``rank`` (p, n): the place of row i in feature j's sorted order, and the sorted
-    values, computed once for all trees grown on the same ``X`` and ``presorted``."""
-    refs = _SORTED.get("refs")
-    if refs is not None and refs[0]() is X and refs[1]() is presorted:
-        return _SORTED["data"]
+    values, computed once for all trees grown on the same ``X`` and ``presorted``. The
+    entry is one tuple, read and replaced whole, so that fits in two threads never mix
+    another fit's arrays with their own (at worst they recompute)."""
+    entry = _SORTED.get("entry")
+    if entry is not None and entry[0]() is X and entry[1]() is presorted:
+        return entry[2]
     n = X.shape[0]
     rank = np.empty(presorted.shape, dtype=np.int32 if n < 2**31 else np.intp)
     np.put_along_axis(rank, presorted, np.arange(n)[None], axis=1)
     values = np.take_along_axis(np.ascontiguousarray(X.T), presorted, axis=1)
-    _SORTED.clear()
-    _SORTED["refs"] = (weakref.ref(X), weakref.ref(presorted))
-    _SORTED["data"] = rank, values
-    weakref.finalize(presorted, _SORTED.clear)  # freed with the presorted array
+    ref = weakref.ref(presorted)
+    _SORTED["entry"] = (weakref.ref(X), ref, (rank, values))
+    weakref.finalize(presorted, _forget, ref)  # freed with the presorted array
     return rank, values
+
+
+def _forget(ref):
+    """Drop the cached entry if it is still the one of the presorted array behind ``ref``."""
+    entry = _SORTED.get("entry")
+    if entry is not None and entry[1] is ref:
+        _SORTED.pop("entry", None)
 
 
 class _ExactLevelGrower:
