@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["TREE_LEAF", "TREE_UNDEFINED", "Tree"]
+__all__ = ["TREE_LEAF", "TREE_UNDEFINED", "Tree", "tree_from_levels"]
 
 TREE_LEAF = -1
 TREE_UNDEFINED = -2
@@ -64,3 +64,45 @@ class Tree:
         if normalize and imp.sum() > 0:
             imp = imp / imp.sum()
         return imp
+
+
+_FIELDS = {  # Tree field: (key of the growers' node table, dtype)
+    "children_left": ("left", np.intp),
+    "children_right": ("right", np.intp),
+    "feature": ("feature", np.intp),
+    "threshold": ("threshold", np.float64),
+    "threshold_bin": ("bin", np.intp),
+    "value": ("value", np.float64),
+    "impurity": ("impurity", np.float64),
+    "n_node_samples": ("n", np.intp),
+    "weighted_n_node_samples": ("w", np.float64),
+    "depth": ("depth", np.intp),
+}
+
+
+def tree_from_levels(nodes, n_features):
+    """The :class:`Tree` of the level-wise growers' node table ``nodes`` (numbered breadth
+    first, a level after another), renumbered depth first, left child first (scikit-learn's
+    numbering, as the node-by-node grower numbers them); also returns the new number of every
+    old one. Subtree sizes are summed bottom up and positions passed top down, a level at a
+    time: a node's left child comes right after it, its right child after the left subtree."""
+    left, right = np.asarray(nodes["left"]), np.asarray(nodes["right"])
+    depth = np.asarray(nodes["depth"])
+    bounds = np.searchsorted(depth, np.arange(depth.max() + 2))  # level d: bounds[d:d + 2]
+    inner = [v[left[v] != TREE_LEAF] for v in map(np.arange, bounds[:-1], bounds[1:])]
+    size = np.ones(len(left), dtype=np.intp)
+    for v in reversed(inner):
+        size[v] += size[left[v]] + size[right[v]]
+    new = np.zeros(len(left), dtype=np.intp)
+    for v in inner:
+        new[left[v]] = new[v] + 1
+        new[right[v]] = new[v] + 1 + size[left[v]]
+    order = np.empty_like(new)
+    order[new] = np.arange(len(new))
+    arrays = {}
+    for field, (key, dtype) in _FIELDS.items():
+        arrays[field] = np.asarray(nodes[key], dtype=dtype)[order]
+    for field in ("children_left", "children_right"):
+        a = arrays[field]
+        arrays[field] = np.where(a == TREE_LEAF, TREE_LEAF, new[np.maximum(a, 0)])
+    return Tree(arrays, n_features), new

@@ -32,8 +32,7 @@ import weakref
 import numpy as np
 
 from gradscratch.nonparametric._node_keys import child_keys, feature_orders
-from gradscratch.nonparametric._tree_arrays import TREE_LEAF, TREE_UNDEFINED
-from gradscratch.nonparametric._tree_levelwise import _depth_first_tree
+from gradscratch.nonparametric._tree_arrays import TREE_LEAF, TREE_UNDEFINED, tree_from_levels
 
 __all__ = ["grow_exact_levelwise", "sorts_pairs"]
 
@@ -360,7 +359,7 @@ class _ExactLevelGrower:
                 keep[np.stack([2 * seg, 2 * seg + 1], axis=1).ravel()] = can
                 order, starts, sizes = self.partition(order, sizes, n_left, goes_left, keep)
         nodes = {name: np.concatenate(values) for name, values in levels.items()}
-        tree, new = _depth_first_tree(nodes, self.p)
+        tree, new = tree_from_levels(nodes, self.p)
         return tree, new[row_node]
 
 

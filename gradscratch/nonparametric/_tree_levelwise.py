@@ -28,7 +28,7 @@ features are broken by the lower feature index here, by a random feature order t
 
 import numpy as np
 
-from gradscratch.nonparametric._tree_arrays import TREE_LEAF, TREE_UNDEFINED, Tree
+from gradscratch.nonparametric._tree_arrays import TREE_LEAF, TREE_UNDEFINED, tree_from_levels
 
 __all__ = ["applies", "grow_levelwise"]
 
@@ -242,41 +242,5 @@ def grow_levelwise(codes, S, crit, binner, params):
         counts[s_slot] = c_small.reshape(ns, p, B)
         hist[:, s_slot ^ 1] = H_parent - hist[:, s_slot]
         counts[s_slot ^ 1] = C_parent - counts[s_slot]
-    tree, new = _depth_first_tree(nodes, p)
+    tree, new = tree_from_levels(nodes, p)
     return tree, new[ids[slot]]
-
-
-_FIELDS = {
-    "children_left": ("left", np.intp),
-    "children_right": ("right", np.intp),
-    "feature": ("feature", np.intp),
-    "threshold": ("threshold", np.float64),
-    "threshold_bin": ("bin", np.intp),
-    "value": ("value", np.float64),
-    "impurity": ("impurity", np.float64),
-    "n_node_samples": ("n", np.intp),
-    "weighted_n_node_samples": ("w", np.float64),
-    "depth": ("depth", np.intp),
-}
-
-
-def _depth_first_tree(nodes, n_features):
-    """The :class:`Tree` with its breadth-first nodes renumbered depth first, left child
-    first (scikit-learn's numbering, as ``_Grower`` numbers them)."""
-    left, right = np.array(nodes["left"]), np.array(nodes["right"])
-    order, stack = [], [0]
-    while stack:
-        v = stack.pop()
-        order.append(v)
-        if left[v] != TREE_LEAF:
-            stack += [right[v], left[v]]
-    order = np.array(order)
-    new = np.empty(len(order), dtype=np.intp)
-    new[order] = np.arange(len(order))
-    arrays = {}
-    for field, (key, dtype) in _FIELDS.items():
-        arrays[field] = np.array(nodes[key], dtype=dtype)[order]
-    for field in ("children_left", "children_right"):
-        a = arrays[field]
-        arrays[field] = np.where(a == TREE_LEAF, TREE_LEAF, new[np.maximum(a, 0)])
-    return Tree(arrays, n_features), new
