@@ -71,14 +71,13 @@ class GramCache:
         return self.gram[np.ix_(at, at)]
 
     def statistics(self, data, w):
-        """``statistics(data, w)`` when w's support is among the cached columns, else None."""
+        """``statistics(data, w)`` when w's nonempty support is among the cached columns, else
+        None (then ``statistics(data, w)`` itself)."""
         if self.cols is None:  # the full Gram matrix: as the Gram route
             return _gram_statistics(data, self.gram @ w, w)
         nz = np.flatnonzero(w)
-        if nz.size == 0:
-            return data.Xty.copy(), data.yy, data.yy
         at = self.pos[nz]
-        if np.any(at < 0):
+        if nz.size == 0 or np.any(at < 0):  # (at w = 0, statistics() needs no pass over X)
             return None
         v = np.zeros(self.k)
         v[at] = w[nz]
