@@ -2,7 +2,7 @@
 
 import numpy as np
 
-__all__ = ["TREE_LEAF", "TREE_UNDEFINED", "Tree", "tree_from_levels"]
+__all__ = ["FIELD_DTYPES", "TREE_LEAF", "TREE_UNDEFINED", "Tree", "tree_from_levels"]
 
 TREE_LEAF = -1
 TREE_UNDEFINED = -2
@@ -66,17 +66,24 @@ class Tree:
         return imp
 
 
-_FIELDS = {  # Tree field: (key of the growers' node table, dtype)
-    "children_left": ("left", np.intp),
-    "children_right": ("right", np.intp),
-    "feature": ("feature", np.intp),
-    "threshold": ("threshold", np.float64),
-    "threshold_bin": ("bin", np.intp),
-    "value": ("value", np.float64),
-    "impurity": ("impurity", np.float64),
-    "n_node_samples": ("n", np.intp),
-    "weighted_n_node_samples": ("w", np.float64),
-    "depth": ("depth", np.intp),
+FIELD_DTYPES = {  # the Tree's node arrays and their dtypes
+    "children_left": np.intp,
+    "children_right": np.intp,
+    "feature": np.intp,
+    "threshold": np.float64,
+    "threshold_bin": np.intp,
+    "value": np.float64,
+    "impurity": np.float64,
+    "n_node_samples": np.intp,
+    "weighted_n_node_samples": np.float64,
+    "depth": np.intp,
+}
+_LEVEL_KEYS = {  # the level-wise growers' names of the same arrays
+    "children_left": "left",
+    "children_right": "right",
+    "threshold_bin": "bin",
+    "n_node_samples": "n",
+    "weighted_n_node_samples": "w",
 }
 
 
@@ -100,8 +107,8 @@ def tree_from_levels(nodes, n_features):
     order = np.empty_like(new)
     order[new] = np.arange(len(new))
     arrays = {}
-    for field, (key, dtype) in _FIELDS.items():
-        arrays[field] = np.asarray(nodes[key], dtype=dtype)[order]
+    for field, dtype in FIELD_DTYPES.items():
+        arrays[field] = np.asarray(nodes[_LEVEL_KEYS.get(field, field)], dtype=dtype)[order]
     for field in ("children_left", "children_right"):
         a = arrays[field]
         arrays[field] = np.where(a == TREE_LEAF, TREE_LEAF, new[np.maximum(a, 0)])

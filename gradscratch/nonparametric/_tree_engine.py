@@ -57,7 +57,7 @@ import numpy as np
 
 from gradscratch.nonparametric._criteria import make_criterion
 from gradscratch.nonparametric._node_keys import child_keys, feature_orders, root_key
-from gradscratch.nonparametric._tree_arrays import TREE_LEAF, TREE_UNDEFINED, Tree
+from gradscratch.nonparametric._tree_arrays import FIELD_DTYPES, TREE_LEAF, TREE_UNDEFINED, Tree
 from gradscratch.nonparametric._tree_exact_levelwise import grow_exact_levelwise, sorts_pairs
 from gradscratch.nonparametric._tree_levelwise import applies, grow_levelwise
 
@@ -81,7 +81,7 @@ class _Grower:
         self.n, self.p = X.shape
         self.__dict__.update(params)
         self.W = float(crit.weight(S.sum(axis=1)))
-        self.nodes = {k: [] for k in _NODE_FIELDS}
+        self.nodes = {k: [] for k in FIELD_DTYPES}
         self.goes_left = np.zeros(self.n, dtype=bool)
         self.features = np.arange(self.p)
         self.root_key = None
@@ -304,22 +304,8 @@ class _Grower:
     def tree(self):
         nodes = {}
         for key, vals in self.nodes.items():
-            nodes[key] = np.array(vals, dtype=_NODE_FIELDS[key])
+            nodes[key] = np.array(vals, dtype=FIELD_DTYPES[key])
         return Tree(nodes, self.p)
-
-
-_NODE_FIELDS = {
-    "children_left": np.intp,
-    "children_right": np.intp,
-    "feature": np.intp,
-    "threshold": np.float64,
-    "threshold_bin": np.intp,
-    "value": np.float64,
-    "impurity": np.float64,
-    "n_node_samples": np.intp,
-    "weighted_n_node_samples": np.float64,
-    "depth": np.intp,
-}
 
 
 def grow_tree(
